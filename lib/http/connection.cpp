@@ -1,0 +1,360 @@
+// One client connection: read a request under the limits, route it, write the answer, repeat
+// while keep-alive holds. Plain TCP and TLS share this code through the Stream parameter.
+#include "http/access_log.hpp"
+#include "http/request_id.hpp"
+#include "http/server_impl.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+namespace runhub::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// What went wrong while reading a request, in the terms of the answer it gets.
+struct read_failure {
+    int status = 0;  // 0: close silently (peer gone, timeout)
+    std::string code;
+    std::string message;
+};
+
+read_failure classify_read_error(const boost::system::error_code& ec) {
+    if (ec == bhttp::error::header_limit)
+        return {431, "headers_too_large", "request headers exceed the limit"};
+    if (ec == bhttp::error::body_limit)
+        return {413, "body_too_large", "request body exceeds the limit"};
+    if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+        ec == bhttp::error::partial_message || ec.category() == asio::error::get_system_category() ||
+        ec.category() == asio::error::get_misc_category() ||
+        ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated)
+        return {};
+    return {400, "malformed_request", "malformed HTTP request: " + ec.message()};
+}
+
+std::size_t header_section_bytes(const bhttp::request<bhttp::string_body>& req) {
+    std::size_t n = 0;
+    for (const auto& f : req) n += f.name_string().size() + f.value().size() + 4;
+    return n;
+}
+
+auto& lowest(beast::tcp_stream& s) { return s; }
+auto& lowest(beast::ssl_stream<beast::tcp_stream>& s) { return beast::get_lowest_layer(s); }
+
+template <class Stream>
+class connection : public std::enable_shared_from_this<connection<Stream>> {
+public:
+    connection(std::shared_ptr<server::impl> srv, Stream stream, std::string remote)
+        : srv_(std::move(srv)), stream_(std::move(stream)), remote_(std::move(remote)) {}
+
+    Stream& stream() { return stream_; }
+
+    asio::awaitable<void> run() {
+        std::weak_ptr<connection> weak = this->shared_from_this();
+        auto exec = lowest(stream_).get_executor();
+        id_ = srv_->register_connection([weak, exec] {
+            asio::post(exec, [weak] {
+                if (auto self = weak.lock()) self->cut();
+            });
+        });
+        try {
+            co_await serve();
+        } catch (const std::exception& e) {
+            spdlog::error("{}: connection {} failed: {}", srv_->opts.name, remote_, e.what());
+        }
+        cut();
+        srv_->unregister_connection(id_);
+    }
+
+private:
+    void cut() {
+        boost::system::error_code ignored;
+        lowest(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest(stream_).socket().close(ignored);
+    }
+
+    void reset() {
+        boost::system::error_code ignored;
+        lowest(stream_).socket().set_option(asio::socket_base::linger(true, 0), ignored);
+        lowest(stream_).socket().close(ignored);
+    }
+
+    asio::awaitable<void> serve() {
+        if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+            lowest(stream_).expires_after(srv_->opts.header_timeout);
+            auto [ec, hs_bytes] = co_await stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+                                                       use_tuple);
+            if (ec) co_return;
+        }
+        bool first = true;
+        for (;;) {
+            if (srv_->stopping()) co_return;
+            if (buffer_.size() == 0) {
+                // Waiting for a request to begin: idle. The first request of a connection gets
+                // the header timeout, later ones the keep-alive idle timeout.
+                lowest(stream_).expires_after(first ? srv_->opts.header_timeout
+                                                    : srv_->opts.idle_timeout);
+                auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), use_tuple);
+                if (ec) co_return;
+                buffer_.commit(n);
+            }
+            first = false;
+            srv_->set_busy(id_, true);
+            bool keep = co_await one_exchange();
+            srv_->set_busy(id_, false);
+            if (!keep) co_return;
+        }
+    }
+
+    // Reads, handles and answers one request. Returns whether the connection stays open.
+    asio::awaitable<bool> one_exchange() {
+        const auto started = clock::now();
+        const auto& o = srv_->opts;
+        bhttp::request_parser<bhttp::string_body> parser;
+        // Leave room for the target in the head limit; each part is checked on its own below.
+        parser.header_limit(static_cast<std::uint32_t>(o.max_header_bytes + o.max_target_bytes + 512));
+        parser.body_limit(o.max_body_bytes);
+
+        lowest(stream_).expires_after(o.header_timeout);
+        auto [ec, head_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, use_tuple);
+        if (ec) {
+            auto failure = classify_read_error(ec);
+            if (ec == bhttp::error::header_limit && request_line_too_long()) {
+                failure = {414, "uri_too_long", "request target exceeds the limit"};
+            }
+            if (failure.status) co_await answer_failure(failure, started, "-", "-");
+            co_return false;
+        }
+        auto& head = parser.get();
+        std::string method(head.method_string());
+        std::string target(head.target());
+        if (target.size() > o.max_target_bytes) {
+            co_await answer_failure({414, "uri_too_long", "request target exceeds the limit"},
+                                    started, method, target.substr(0, 64));
+            co_return false;
+        }
+        if (header_section_bytes(head) > o.max_header_bytes) {
+            co_await answer_failure({431, "headers_too_large", "request headers exceed the limit"},
+                                    started, method, target);
+            co_return false;
+        }
+        if (!parser.is_done()) {
+            auto [ec2, body_bytes_read] = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
+            if (ec2) {
+                auto failure = classify_read_error(ec2);
+                if (failure.status) co_await answer_failure(failure, started, method, target);
+                co_return false;
+            }
+        }
+
+        request req = to_request(parser.release());
+        const bool keep_alive_requested = keep_alive_;
+        response res = co_await dispatch(req);
+
+        bool keep = keep_alive_requested && !srv_->stopping() && res.how == delivery::normal;
+        std::size_t body_bytes = res.body.size();
+        bool written = co_await deliver(req, res, keep);
+        log_and_count(req.method, req.path, req.route.empty() ? "unmatched" : req.route,
+                      res.status, body_bytes, started, req.request_id);
+        co_return written && keep;
+    }
+
+    bool request_line_too_long() const {
+        auto data = buffer_.cdata();
+        std::string_view raw(static_cast<const char*>(data.data()), data.size());
+        auto eol = raw.find("\r\n");
+        return (eol == std::string_view::npos ? raw.size() : eol) > srv_->opts.max_target_bytes;
+    }
+
+    request to_request(bhttp::request<bhttp::string_body> msg) {
+        request req;
+        req.method = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        auto q = req.target.find('?');
+        req.path = req.target.substr(0, q);
+        if (q != std::string::npos) req.query = req.target.substr(q + 1);
+        for (const auto& f : msg)
+            req.headers.add(std::string(f.name_string()), std::string(f.value()));
+        req.body = std::move(msg.body());
+        req.remote_addr = remote_;
+        auto incoming = req.headers.get("X-Request-Id");
+        req.request_id = incoming && acceptable_request_id(*incoming) ? std::string(*incoming)
+                                                                      : generate_request_id();
+        keep_alive_ = msg.keep_alive();
+        version_ = msg.version();
+        return req;
+    }
+
+    asio::awaitable<response> dispatch(request& req) {
+        auto m = srv_->routes->match(req.method, req.path);
+        if (m.outcome == router::match_result::kind::not_found) {
+            co_return response::error(404, "not_found", "no such route: " + req.path,
+                                      req.request_id);
+        }
+        req.route = m.route;
+        if (m.outcome == router::match_result::kind::method_not_allowed) {
+            auto res = response::error(405, "method_not_allowed",
+                                       "method " + req.method + " is not allowed on " + m.route,
+                                       req.request_id);
+            res.headers.set("Allow", m.allow);
+            co_return res;
+        }
+        for (auto& [k, v] : m.params) req.params.emplace(std::move(k), std::move(v));
+        srv_->in_flight_gauge.inc();
+        std::optional<response> res;
+        try {
+            res = co_await (*m.target)(req);
+        } catch (const std::exception& e) {
+            spdlog::error("{} request_id={} handler {} threw: {}", srv_->opts.name, req.request_id,
+                          m.route, e.what());
+        }
+        srv_->in_flight_gauge.dec();
+        if (!res) co_return response::error(500, "internal", "internal error", req.request_id);
+        co_return std::move(*res);
+    }
+
+    bhttp::response<bhttp::string_body> to_message(const request& req, response& res, bool keep) {
+        bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version_};
+        msg.set(bhttp::field::server, "runhub");
+        msg.set(bhttp::field::content_type, res.content_type);
+        for (const auto& f : res.headers.all()) msg.insert(f.name, f.value);
+        msg.set("X-Request-Id", req.request_id);
+        msg.keep_alive(keep);
+        if (req.method == "HEAD") {
+            msg.content_length(res.body.size());
+        } else {
+            msg.body() = std::move(res.body);
+            msg.prepare_payload();
+        }
+        return msg;
+    }
+
+    asio::awaitable<bool> deliver(const request& req, response& res, bool keep) {
+        switch (res.how) {
+            case delivery::reset:
+                reset();
+                co_return false;
+            case delivery::hang: {
+                // Never answer: hold the connection until the peer leaves or we shut down.
+                lowest(stream_).expires_never();
+                for (;;) {
+                    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), use_tuple);
+                    if (ec) co_return false;
+                    buffer_.consume(buffer_.size());
+                }
+            }
+            case delivery::truncate: {
+                auto msg = to_message(req, res, false);
+                std::ostringstream os;
+                os << msg;
+                std::string wire = os.str();
+                auto cut_at = wire.size() - msg.body().size() / 2 - 1;
+                lowest(stream_).expires_after(srv_->opts.write_timeout);
+                co_await asio::async_write(stream_, asio::buffer(wire.data(), cut_at), use_tuple);
+                cut();
+                co_return false;
+            }
+            case delivery::normal:
+            case delivery::close: {
+                auto msg = to_message(req, res, keep);
+                lowest(stream_).expires_after(srv_->opts.write_timeout);
+                auto [ec, n] = co_await bhttp::async_write(stream_, msg, use_tuple);
+                if (ec) co_return false;
+                if (!keep) co_await close_gracefully();
+                co_return !ec;
+            }
+        }
+        co_return false;
+    }
+
+    asio::awaitable<void> answer_failure(const read_failure& f, clock::time_point started,
+                                         std::string_view method, std::string_view target) {
+        request req;
+        req.method = method;
+        req.path = target;
+        req.request_id = generate_request_id();
+        response res = response::error(f.status, f.code, f.message, req.request_id);
+        std::size_t bytes = res.body.size();
+        co_await deliver(req, res, false);
+        log_and_count(method, target, "rejected", f.status, bytes, started, req.request_id);
+    }
+
+    asio::awaitable<void> close_gracefully() {
+        if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+            lowest(stream_).expires_after(std::chrono::seconds(1));
+            co_await stream_.async_shutdown(use_tuple);
+        } else {
+            boost::system::error_code ignored;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        }
+    }
+
+    void log_and_count(std::string_view method, std::string_view path, std::string_view route,
+                       int status, std::size_t bytes, clock::time_point started,
+                       std::string_view request_id) {
+        auto elapsed = std::chrono::duration<double>(clock::now() - started).count();
+        auto& m = *srv_->metrics;
+        m.get_counter("runhub_http_requests_total", "HTTP requests by route and status",
+                      {{"server", srv_->opts.name},
+                       {"route", std::string(route)},
+                       {"status", std::to_string(status)}})
+            .inc();
+        m.get_histogram("runhub_http_request_duration_seconds", "HTTP request latency by route",
+                        {{"server", srv_->opts.name}, {"route", std::string(route)}})
+            .observe(elapsed);
+        if (srv_->opts.access_log)
+            log_access({srv_->opts.name, request_id, method, path, route, status, bytes,
+                        elapsed * 1000.0, remote_});
+    }
+
+    std::shared_ptr<server::impl> srv_;
+    Stream stream_;
+    std::string remote_;
+    beast::flat_buffer buffer_;
+    std::uint64_t id_ = 0;
+    bool keep_alive_ = true;
+    unsigned version_ = 11;
+};
+
+template <class Stream>
+void spawn(std::shared_ptr<server::impl> srv, Stream stream, std::string remote) {
+    auto conn = std::make_shared<connection<Stream>>(srv, std::move(stream), std::move(remote));
+    auto exec = lowest(conn->stream()).get_executor();
+    auto body = [conn]() -> asio::awaitable<void> { co_await conn->run(); };
+    asio::co_spawn(exec, body, asio::detached);
+}
+
+}  // namespace
+
+void start_connection(std::shared_ptr<server::impl> srv, tcp::socket socket) {
+    boost::system::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    std::string remote = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+    socket.set_option(tcp::no_delay(true), ec);
+    beast::tcp_stream tcp_stream(std::move(socket));
+    if (srv->tls) {
+        beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *srv->tls);
+        spawn(srv, std::move(tls_stream), std::move(remote));
+    } else {
+        spawn(srv, std::move(tcp_stream), std::move(remote));
+    }
+}
+
+}  // namespace runhub::http

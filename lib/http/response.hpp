@@ -1,0 +1,35 @@
+#pragma once
+// What a handler answers. The server adds Content-Length, Date-free framing, X-Request-Id and
+// keep-alive handling; handlers set status, content type, extra headers and the body.
+#include "http/header_fields.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace runhub::http {
+
+// How the bytes of a response reach the peer. Anything but `normal` exists for fault
+// injection (the sandbox's emulators misbehave on purpose); the facade only answers `normal`.
+enum class delivery {
+    normal,    // write the response; keep-alive as negotiated
+    close,     // write the response, then close the connection
+    reset,     // write nothing, reset the connection (RST)
+    truncate,  // write the head and half of the body, then close
+    hang,      // write nothing and never answer; the connection stays open until the peer leaves
+};
+
+struct response {
+    int status = 200;
+    std::string content_type = "application/json";
+    header_fields headers;
+    std::string body;
+    delivery how = delivery::normal;
+
+    static response json(int status, std::string body);
+    static response text(int status, std::string body, std::string content_type = "text/plain");
+    // The error envelope, with the request id filled in.
+    static response error(int status, std::string_view code, std::string_view message,
+                          std::string_view request_id);
+};
+
+}  // namespace runhub::http

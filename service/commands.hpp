@@ -1,0 +1,20 @@
+#pragma once
+// The runhub subcommands. Each returns the process exit code.
+#include <string>
+
+namespace runhub::service {
+
+struct serve_flags {
+    std::string config_file;  // --config
+    std::string listen;       // --listen, overrides the config
+    int threads = -1;         // --threads, overrides the config when >= 0
+    std::string log_level;    // --log-level, overrides the config
+    bool check = false;       // --check: validate and exit
+};
+
+int run_serve(const serve_flags& flags);
+
+// Sets up the default logger: one line per event on stderr with time, level and message.
+void setup_logging(const std::string& level);
+
+}  // namespace runhub::service

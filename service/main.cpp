@@ -1,0 +1,49 @@
+// runhub: one REST API over five test-automation vendors. This file only parses the command line
+// and hands over to a subcommand.
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <boost/version.hpp>
+#include <openssl/opensslv.h>
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"runhub: one REST API over the test-run APIs of five test-automation vendors"};
+    app.require_subcommand(1);
+
+    runhub::service::serve_flags serve;
+    auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP facade");
+    serve_cmd->add_option("--config", serve.config_file, "JSON configuration file")
+        ->check(CLI::ExistingFile);
+    serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+    serve_cmd->add_option("--threads", serve.threads, "I/O threads (default: the machine's cores)")
+        ->check(CLI::Range(1, 256));
+    serve_cmd->add_option("--log-level", serve.log_level,
+                          "trace, debug, info, warn, error or off (default info)");
+    serve_cmd->add_flag("--check", serve.check,
+                        "Validate the configuration, print every problem, and exit (0 ok, 2 bad)");
+
+    auto* sandbox_cmd =
+        app.add_subcommand("sandbox", "Serve emulators of the five vendor APIs on loopback");
+    auto* version_cmd = app.add_subcommand("version", "Print the version and exit");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // CLI11 exits 0 for --help; usage errors exit 2 like --check's problems.
+        int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+
+    if (*version_cmd) {
+        std::cout << "runhub " << RUNHUB_VERSION << " (Boost " << BOOST_VERSION / 100000 << "."
+                  << BOOST_VERSION / 100 % 1000 << ", " << OPENSSL_VERSION_TEXT << ")\n";
+        return 0;
+    }
+    if (*sandbox_cmd) {
+        std::cerr << "runhub sandbox: the vendor emulators are not built yet\n";
+        return 1;
+    }
+    return runhub::service::run_serve(serve);
+}
