@@ -132,36 +132,38 @@ private:
         parser.header_limit(static_cast<std::uint32_t>(o.max_header_bytes + o.max_target_bytes + 512));
         parser.body_limit(o.max_body_bytes);
 
+        // Every local lives at function scope and no temporary object crosses a co_await:
+        // GCC 12 miscompiles destructors of block-scoped locals in coroutines (double free).
+        read_failure failure;
+        std::string method = "-";
+        std::string target = "-";
         lowest(stream_).expires_after(o.header_timeout);
         auto [ec, head_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, use_tuple);
         if (ec) {
-            auto failure = classify_read_error(ec);
-            if (ec == bhttp::error::header_limit && request_line_too_long()) {
+            failure = classify_read_error(ec);
+            if (ec == bhttp::error::header_limit && request_line_too_long())
                 failure = {414, "uri_too_long", "request target exceeds the limit"};
+        } else {
+            method = std::string(parser.get().method_string());
+            target = std::string(parser.get().target());
+            if (target.size() > o.max_target_bytes) {
+                failure = {414, "uri_too_long", "request target exceeds the limit"};
+                target.resize(64);
+            } else if (header_section_bytes(parser.get()) > o.max_header_bytes) {
+                failure = {431, "headers_too_large", "request headers exceed the limit"};
             }
-            if (failure.status) co_await answer_failure(failure, started, "-", "-");
-            co_return false;
         }
-        auto& head = parser.get();
-        std::string method(head.method_string());
-        std::string target(head.target());
-        if (target.size() > o.max_target_bytes) {
-            co_await answer_failure({414, "uri_too_long", "request target exceeds the limit"},
-                                    started, method, target.substr(0, 64));
-            co_return false;
-        }
-        if (header_section_bytes(head) > o.max_header_bytes) {
-            co_await answer_failure({431, "headers_too_large", "request headers exceed the limit"},
-                                    started, method, target);
-            co_return false;
-        }
-        if (!parser.is_done()) {
-            auto [ec2, body_bytes_read] = co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
+        if (!ec && failure.status == 0 && !parser.is_done()) {
+            auto [ec2, body_bytes_read] =
+                co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
             if (ec2) {
-                auto failure = classify_read_error(ec2);
-                if (failure.status) co_await answer_failure(failure, started, method, target);
-                co_return false;
+                ec = ec2;
+                failure = classify_read_error(ec2);
             }
+        }
+        if (ec || failure.status != 0) {
+            if (failure.status != 0) co_await answer_failure(failure, started, method, target);
+            co_return false;
         }
 
         request req = to_request(parser.release());
@@ -247,41 +249,45 @@ private:
     }
 
     asio::awaitable<bool> deliver(const request& req, response& res, bool keep) {
-        switch (res.how) {
-            case delivery::reset:
-                reset();
-                co_return false;
-            case delivery::hang: {
-                // Never answer: hold the connection until the peer leaves or we shut down.
-                lowest(stream_).expires_never();
-                for (;;) {
-                    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), use_tuple);
-                    if (ec) co_return false;
-                    buffer_.consume(buffer_.size());
-                }
-            }
-            case delivery::truncate: {
-                auto msg = to_message(req, res, false);
-                std::ostringstream os;
-                os << msg;
-                std::string wire = os.str();
-                auto cut_at = wire.size() - msg.body().size() / 2 - 1;
-                lowest(stream_).expires_after(srv_->opts.write_timeout);
-                co_await asio::async_write(stream_, asio::buffer(wire.data(), cut_at), use_tuple);
-                cut();
-                co_return false;
-            }
-            case delivery::normal:
-            case delivery::close: {
-                auto msg = to_message(req, res, keep);
-                lowest(stream_).expires_after(srv_->opts.write_timeout);
-                auto [ec, n] = co_await bhttp::async_write(stream_, msg, use_tuple);
-                if (ec) co_return false;
-                if (!keep) co_await close_gracefully();
-                co_return !ec;
-            }
+        // Locals at function scope only (see one_exchange on GCC 12).
+        boost::system::error_code ec;
+        std::size_t n = 0;
+        if (res.how == delivery::reset) {
+            reset();
+            co_return false;
         }
-        co_return false;
+        if (res.how == delivery::hang) {
+            // Never answer: hold the connection until the peer leaves or we shut down.
+            lowest(stream_).expires_never();
+            while (!ec) {
+                std::tie(ec, n) = co_await stream_.async_read_some(buffer_.prepare(4096), use_tuple);
+                buffer_.consume(buffer_.size());
+            }
+            co_return false;
+        }
+        auto msg = to_message(req, res, keep && res.how == delivery::normal);
+        lowest(stream_).expires_after(srv_->opts.write_timeout);
+        if (res.how == delivery::truncate) {
+            std::string wire = serialize(msg);
+            std::size_t cut_at = wire.size() - msg.body().size() / 2 - 1;
+            std::tie(ec, n) =
+                co_await asio::async_write(stream_, asio::buffer(wire.data(), cut_at), use_tuple);
+            cut();
+            co_return false;
+        }
+        std::tie(ec, n) = co_await bhttp::async_write(stream_, msg, use_tuple);
+        if (ec) co_return false;
+        if (!keep || res.how != delivery::normal) {
+            co_await close_gracefully();
+            co_return false;
+        }
+        co_return true;
+    }
+
+    static std::string serialize(const bhttp::response<bhttp::string_body>& msg) {
+        std::ostringstream os;
+        os << msg;
+        return os.str();
     }
 
     asio::awaitable<void> answer_failure(const read_failure& f, clock::time_point started,

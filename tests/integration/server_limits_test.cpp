@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <random>
+
 using namespace runhub;
 using test::http_client;
 using namespace std::chrono_literals;

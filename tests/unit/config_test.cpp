@@ -57,7 +57,7 @@ TEST(Config, WrongShapes) {
     EXPECT_EQ(paths(parse_config(R"({"server": 5})")), std::vector<std::string>{"server"});
     EXPECT_EQ(paths(parse_config(R"({"threads": 1.5})")), std::vector<std::string>{"threads"});
     EXPECT_EQ(paths(parse_config(R"({"threads": 99999999999999999999})")),
-              std::vector<std::string>{""});
+              std::vector<std::string>{"threads"});
 }
 
 TEST(Config, MissingFileIsOneProblem) {
