@@ -1,0 +1,29 @@
+#pragma once
+// The lifecycle of a triggered run as a pure function of its trigger time and now: queued for
+// `queued_for`, running for `running_for`, then ended; a cancel ends it at that instant.
+#include <chrono>
+#include <optional>
+
+namespace runhub::sandbox::testerarmy {
+
+using time_point = std::chrono::system_clock::time_point;
+
+enum class phase { queued, running, ended };
+
+struct lifecycle_input {
+    time_point triggered_at;
+    std::chrono::milliseconds queued_for{0};
+    std::chrono::milliseconds running_for{0};
+    std::optional<time_point> cancelled_at;  // set only when cancelled before it ended
+};
+
+struct lifecycle_view {
+    phase at = phase::queued;
+    bool cancelled = false;                // ended by a cancel
+    std::optional<time_point> started_at;  // when it began running (absent if never)
+    std::optional<time_point> ended_at;    // when it ended (absent unless ended)
+};
+
+lifecycle_view lifecycle_at(const lifecycle_input& in, time_point now);
+
+}  // namespace runhub::sandbox::testerarmy
