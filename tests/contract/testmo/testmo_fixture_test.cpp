@@ -53,3 +53,22 @@ TEST(TestmoSandbox, InfoNamesTokenAndProject) {
     EXPECT_EQ(info.at("auth").at("header"), "Authorization");
     EXPECT_TRUE(info.at("scope").at("project_id").is_int64());
 }
+
+TEST(TestmoSandbox, InjectedFaultsUseTestmoAnswers) {
+    sandbox_fixture fx(sandbox::testmo::make_testmo_emulator);
+    const std::string path = "/api/v1/projects/1/automation/runs?per_page=15";
+    fx.set_faults(R"({"error_rate": 1})");
+    auto err = fx.get(path);
+    EXPECT_EQ(err.status, 500);
+    EXPECT_TRUE(parse_json(err.body).at("message").is_string());
+    fx.set_faults(R"({"rate_429": 1})");
+    auto throttled = fx.get(path);
+    EXPECT_EQ(throttled.status, 429);
+    EXPECT_FALSE(throttled.header("retry-after").empty());
+    fx.set_faults(R"({"malformed_rate": 1})");
+    EXPECT_THROW(parse_json(fx.get(path).body), std::runtime_error);
+    fx.set_faults(R"({"reset_rate": 1})");
+    EXPECT_ANY_THROW(fx.get(path));
+    fx.clear_faults();
+    EXPECT_EQ(fx.get(path).status, 200);
+}

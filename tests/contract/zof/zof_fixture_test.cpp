@@ -63,3 +63,26 @@ TEST(ZofSandbox, InfoNamesTheCredentialAndScope) {
     EXPECT_EQ(ok.status, 200);
     EXPECT_EQ(fx.stats().at("by_route").at("GET /v1/runs").as_int64(), 1);
 }
+
+TEST(ZofSandbox, InjectedFaultsUseZofAnswers) {
+    sandbox_fixture fx(sandbox::zof::make_zof_emulator);
+    fx.set_faults(R"({"error_rate": 1})");
+    auto err = fx.get("/v1/runs");
+    EXPECT_EQ(err.status, 500);
+    EXPECT_EQ(parse_json(err.body).at("error").at("code"), "internal_error");
+    fx.set_faults(R"({"rate_429": 1})");
+    auto throttled = fx.get("/v1/runs");
+    EXPECT_EQ(throttled.status, 429);
+    EXPECT_FALSE(throttled.header("x-ratelimit-reset").empty());
+    EXPECT_FALSE(throttled.header("retry-after").empty());
+    fx.set_faults(R"({"malformed_rate": 1})");
+    auto bad = fx.get("/v1/runs");
+    EXPECT_EQ(bad.status, 200);
+    EXPECT_THROW(parse_json(bad.body), std::runtime_error);
+    fx.set_faults(R"({"reset_rate": 1})");
+    EXPECT_ANY_THROW(fx.get("/v1/runs"));
+    fx.set_faults(R"({"hang_rate": 1})");
+    EXPECT_ANY_THROW(fx.client().request("GET", "/v1/runs", fx.auth(), "", 300ms));
+    fx.clear_faults();
+    EXPECT_EQ(fx.get("/v1/runs").status, 200);
+}
