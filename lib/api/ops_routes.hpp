@@ -1,16 +1,16 @@
 #pragma once
 // Operations endpoints: GET /healthz, GET /readyz, GET /metrics.
-#include "http/metrics.hpp"
-#include "http/router.hpp"
-
 #include <atomic>
 #include <memory>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
 
 namespace runhub::api {
 
 // What /readyz reports. The service flips these as its parts come up; thread-safe.
 class readiness {
-public:
+  public:
     void set_listening(bool v) { listening_ = v; }
     void set_sources_ready(bool v) { sources_ready_ = v; }
     void set_draining(bool v) { draining_ = v; }
@@ -19,7 +19,7 @@ public:
     bool sources_ready() const { return sources_ready_; }
     bool draining() const { return draining_; }
 
-private:
+  private:
     std::atomic<bool> listening_{false};
     std::atomic<bool> sources_ready_{false};
     std::atomic<bool> draining_{false};

@@ -1,18 +1,17 @@
 #include "config/config.hpp"
 
-#include "config/listen_address.hpp"
-
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <sstream>
+
+#include "config/listen_address.hpp"
 
 namespace runhub::config {
 
 namespace {
 
-void read_ms(json_reader& r, std::string_view key, std::chrono::milliseconds& out,
-             std::int64_t min, std::int64_t max) {
+void read_ms(json_reader& r, std::string_view key, std::chrono::milliseconds& out, std::int64_t min,
+             std::int64_t max) {
     std::int64_t v = out.count();
     r.read(key, v, min, max);
     out = std::chrono::milliseconds(v);

@@ -2,11 +2,11 @@
 // runhub's configuration: plain structs with their defaults, read once at start-up from one JSON
 // file (comments and trailing commas allowed). Every key is documented, with its default, in
 // deploy/runhub.example.json.
-#include "config/json_reader.hpp"
-#include "http/server.hpp"
-
 #include <string>
 #include <vector>
+
+#include "config/json_reader.hpp"
+#include "http/server.hpp"
 
 namespace runhub::config {
 

@@ -35,14 +35,17 @@ void json_reader::read(std::string_view key, bool& out) {
     out = v->get_bool();
 }
 
-void json_reader::read(std::string_view key, std::int64_t& out, std::int64_t min, std::int64_t max) {
+void json_reader::read(std::string_view key, std::int64_t& out, std::int64_t min,
+                       std::int64_t max) {
     auto* v = find(key);
     if (!v) return;
     std::int64_t n = 0;
-    if (v->is_int64()) n = v->get_int64();
+    if (v->is_int64())
+        n = v->get_int64();
     else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         n = static_cast<std::int64_t>(v->get_uint64());
-    else return add_problem(key, "must be an integer");
+    else
+        return add_problem(key, "must be an integer");
     if (n < min || n > max)
         return add_problem(key, "must be between " + std::to_string(min) + " and " +
                                     std::to_string(max) + ", got " + std::to_string(n));

@@ -2,7 +2,6 @@
 // Reads typed fields out of untrusted JSON while collecting every problem with its key path,
 // so that `runhub serve --check` can report all of them at once.
 #include <boost/json/fwd.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -18,7 +17,7 @@ struct problem {
 };
 
 class json_reader {
-public:
+  public:
     json_reader(const boost::json::object& obj, std::string path, std::vector<problem>& problems);
 
     // Each reads `key` if present; a wrong type or range adds a problem and leaves `out` as is.
@@ -36,7 +35,7 @@ public:
     void add_problem(std::string_view key, std::string message);
     const boost::json::value* find(std::string_view key);
 
-private:
+  private:
     const boost::json::object& obj_;
     std::string path_;
     std::vector<problem>& problems_;

@@ -1,7 +1,6 @@
 #include "config/listen_address.hpp"
 
 #include <boost/asio/ip/address.hpp>
-
 #include <charconv>
 
 namespace runhub::config {

@@ -1,9 +1,9 @@
 #include "http/access_log.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 
@@ -28,7 +28,8 @@ void log_access(const access_entry& e) {
     if (!logger->should_log(spdlog::level::info)) return;
     boost::json::object line;
     auto now = std::chrono::system_clock::now();
-    line["ts_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    line["ts_ms"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
     line["server"] = e.server;
     line["request_id"] = e.request_id;
     line["method"] = e.method;

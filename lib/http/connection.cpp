@@ -1,8 +1,6 @@
 // One client connection: read a request under the limits, route it, write the answer, repeat
 // while keep-alive holds. Plain TCP and TLS share this code through the Stream parameter.
-#include "http/access_log.hpp"
-#include "http/request_id.hpp"
-#include "http/server_impl.hpp"
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,9 +11,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <spdlog/spdlog.h>
-
 #include <sstream>
+
+#include "http/access_log.hpp"
+#include "http/request_id.hpp"
+#include "http/request_limits.hpp"
+#include "http/server_impl.hpp"
 
 namespace runhub::http {
 
@@ -29,26 +30,6 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// What went wrong while reading a request, in the terms of the answer it gets.
-struct read_failure {
-    int status = 0;  // 0: close silently (peer gone, timeout)
-    std::string code;
-    std::string message;
-};
-
-read_failure classify_read_error(const boost::system::error_code& ec) {
-    if (ec == bhttp::error::header_limit)
-        return {431, "headers_too_large", "request headers exceed the limit"};
-    if (ec == bhttp::error::body_limit)
-        return {413, "body_too_large", "request body exceeds the limit"};
-    if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
-        ec == bhttp::error::partial_message || ec.category() == asio::error::get_system_category() ||
-        ec.category() == asio::error::get_misc_category() ||
-        ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated)
-        return {};
-    return {400, "malformed_request", "malformed HTTP request: " + ec.message()};
-}
-
 std::size_t header_section_bytes(const bhttp::request<bhttp::string_body>& req) {
     std::size_t n = 0;
     for (const auto& f : req) n += f.name_string().size() + f.value().size() + 4;
@@ -60,7 +41,7 @@ auto& lowest(beast::ssl_stream<beast::tcp_stream>& s) { return beast::get_lowest
 
 template <class Stream>
 class connection : public std::enable_shared_from_this<connection<Stream>> {
-public:
+  public:
     connection(std::shared_ptr<server::impl> srv, Stream stream, std::string remote)
         : srv_(std::move(srv)), stream_(std::move(stream)), remote_(std::move(remote)) {}
 
@@ -83,7 +64,7 @@ public:
         srv_->unregister_connection(id_);
     }
 
-private:
+  private:
     void cut() {
         boost::system::error_code ignored;
         lowest(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -99,8 +80,8 @@ private:
     asio::awaitable<void> serve() {
         if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
             lowest(stream_).expires_after(srv_->opts.header_timeout);
-            auto [ec, hs_bytes] = co_await stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
-                                                       use_tuple);
+            auto [ec, hs_bytes] = co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                                                   buffer_.data(), use_tuple);
             if (ec) co_return;
         }
         bool first = true;
@@ -129,36 +110,31 @@ private:
         const auto& o = srv_->opts;
         bhttp::request_parser<bhttp::string_body> parser;
         // Leave room for the target in the head limit; each part is checked on its own below.
-        parser.header_limit(static_cast<std::uint32_t>(o.max_header_bytes + o.max_target_bytes + 512));
+        parser.header_limit(static_cast<std::uint32_t>(parser_head_limit(o)));
         parser.body_limit(o.max_body_bytes);
 
         // Every local lives at function scope and no temporary object crosses a co_await:
         // GCC 12 miscompiles destructors of block-scoped locals in coroutines (double free).
-        read_failure failure;
+        limit_violation failure;
         std::string method = "-";
         std::string target = "-";
         lowest(stream_).expires_after(o.header_timeout);
-        auto [ec, head_bytes] = co_await bhttp::async_read_header(stream_, buffer_, parser, use_tuple);
+        auto [ec, head_bytes] =
+            co_await bhttp::async_read_header(stream_, buffer_, parser, use_tuple);
         if (ec) {
-            failure = classify_read_error(ec);
-            if (ec == bhttp::error::header_limit && request_line_too_long())
-                failure = {414, "uri_too_long", "request target exceeds the limit"};
+            failure = classify_read_error(ec, buffered(), o);
         } else {
             method = std::string(parser.get().method_string());
             target = std::string(parser.get().target());
-            if (target.size() > o.max_target_bytes) {
-                failure = {414, "uri_too_long", "request target exceeds the limit"};
-                target.resize(64);
-            } else if (header_section_bytes(parser.get()) > o.max_header_bytes) {
-                failure = {431, "headers_too_large", "request headers exceed the limit"};
-            }
+            failure = check_head(target.size(), header_section_bytes(parser.get()), o);
+            if (target.size() > 64) target.resize(64);
         }
         if (!ec && failure.status == 0 && !parser.is_done()) {
             auto [ec2, body_bytes_read] =
                 co_await bhttp::async_read(stream_, buffer_, parser, use_tuple);
             if (ec2) {
                 ec = ec2;
-                failure = classify_read_error(ec2);
+                failure = classify_read_error(ec2, {}, o);
             }
         }
         if (ec || failure.status != 0) {
@@ -173,16 +149,14 @@ private:
         bool keep = keep_alive_requested && !srv_->stopping() && res.how == delivery::normal;
         std::size_t body_bytes = res.body.size();
         bool written = co_await deliver(req, res, keep);
-        log_and_count(req.method, req.path, req.route.empty() ? "unmatched" : req.route,
-                      res.status, body_bytes, started, req.request_id);
-        co_return written && keep;
+        log_and_count(req.method, req.path, req.route.empty() ? "unmatched" : req.route, res.status,
+                      body_bytes, started, req.request_id);
+        co_return written&& keep;
     }
 
-    bool request_line_too_long() const {
+    std::string_view buffered() const {
         auto data = buffer_.cdata();
-        std::string_view raw(static_cast<const char*>(data.data()), data.size());
-        auto eol = raw.find("\r\n");
-        return (eol == std::string_view::npos ? raw.size() : eol) > srv_->opts.max_target_bytes;
+        return {static_cast<const char*>(data.data()), data.size()};
     }
 
     request to_request(bhttp::request<bhttp::string_body> msg) {
@@ -260,7 +234,8 @@ private:
             // Never answer: hold the connection until the peer leaves or we shut down.
             lowest(stream_).expires_never();
             while (!ec) {
-                std::tie(ec, n) = co_await stream_.async_read_some(buffer_.prepare(4096), use_tuple);
+                std::tie(ec, n) =
+                    co_await stream_.async_read_some(buffer_.prepare(4096), use_tuple);
                 buffer_.consume(buffer_.size());
             }
             co_return false;
@@ -290,7 +265,7 @@ private:
         return os.str();
     }
 
-    asio::awaitable<void> answer_failure(const read_failure& f, clock::time_point started,
+    asio::awaitable<void> answer_failure(const limit_violation& f, clock::time_point started,
                                          std::string_view method, std::string_view target) {
         request req;
         req.method = method;

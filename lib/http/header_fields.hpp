@@ -13,7 +13,7 @@ struct header_field {
 
 // An ordered list of header fields with case-insensitive look-up (RFC 9110 §5.1).
 class header_fields {
-public:
+  public:
     void add(std::string name, std::string value);
     // Replaces every field of that name with one field.
     void set(std::string_view name, std::string value);
@@ -21,7 +21,7 @@ public:
     const std::vector<header_field>& all() const { return fields_; }
     bool empty() const { return fields_.empty(); }
 
-private:
+  private:
     std::vector<header_field> fields_;
 };
 

@@ -13,10 +13,14 @@ std::string escape_label(std::string_view v) {
     std::string out;
     out.reserve(v.size());
     for (char c : v) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -28,7 +32,8 @@ std::string format_double(double v) {
     return buf;
 }
 
-std::string series_name(std::string_view name, const std::string& lbl, std::string_view extra = {}) {
+std::string series_name(std::string_view name, const std::string& lbl,
+                        std::string_view extra = {}) {
     std::string out(name);
     if (lbl.empty() && extra.empty()) return out;
     out += '{';

@@ -16,27 +16,27 @@ namespace runhub::http {
 using labels = std::vector<std::pair<std::string, std::string>>;
 
 class counter {
-public:
+  public:
     void inc(std::uint64_t n = 1) { v_.fetch_add(n, std::memory_order_relaxed); }
     std::uint64_t value() const { return v_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::atomic<std::uint64_t> v_{0};
 };
 
 class gauge {
-public:
+  public:
     void inc(std::int64_t n = 1) { v_.fetch_add(n, std::memory_order_relaxed); }
     void dec(std::int64_t n = 1) { v_.fetch_sub(n, std::memory_order_relaxed); }
     void set(std::int64_t n) { v_.store(n, std::memory_order_relaxed); }
     std::int64_t value() const { return v_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::atomic<std::int64_t> v_{0};
 };
 
 class histogram {
-public:
+  public:
     explicit histogram(std::vector<double> upper_bounds);
     void observe(double v);
     const std::vector<double>& bounds() const { return bounds_; }
@@ -44,7 +44,7 @@ public:
     std::uint64_t count() const { return count_.load(); }
     double sum() const { return sum_.load(); }
 
-private:
+  private:
     std::vector<double> bounds_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> counts_;  // per bucket, not cumulative
     std::atomic<std::uint64_t> count_{0};
@@ -52,7 +52,7 @@ private:
 };
 
 class metrics_registry {
-public:
+  public:
     counter& get_counter(std::string_view name, std::string_view help, const labels& l = {});
     gauge& get_gauge(std::string_view name, std::string_view help, const labels& l = {});
     histogram& get_histogram(std::string_view name, std::string_view help, const labels& l = {},
@@ -63,7 +63,7 @@ public:
 
     static std::vector<double> default_latency_bounds();
 
-private:
+  private:
     struct family {
         std::string type;
         std::string help;

@@ -1,10 +1,10 @@
 #pragma once
 // What a handler answers. The server adds Content-Length, Date-free framing, X-Request-Id and
 // keep-alive handling; handlers set status, content type, extra headers and the body.
-#include "http/header_fields.hpp"
-
 #include <string>
 #include <string_view>
+
+#include "http/header_fields.hpp"
 
 namespace runhub::http {
 

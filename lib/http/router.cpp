@@ -65,7 +65,8 @@ void router::add(std::string_view method, std::string_view pattern, handler h) {
     routes_.push_back(std::move(r));
 }
 
-void router::wrap(const std::function<handler(const std::string&, const std::string&, handler)>& f) {
+void router::wrap(
+    const std::function<handler(const std::string&, const std::string&, handler)>& f) {
     for (auto& r : routes_) r.h = f(r.method, r.pattern, std::move(r.h));
 }
 

@@ -2,22 +2,21 @@
 // Maps (method, path) to a handler. Patterns are literal segments and `{name}` captures of one
 // whole segment: "/v1/runs/{id}/events". Matching is pure and thread-safe once routes are added
 // (add() is for start-up only).
-#include "http/request.hpp"
-#include "http/response.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "http/request.hpp"
+#include "http/response.hpp"
 
 namespace runhub::http {
 
 using handler = std::function<boost::asio::awaitable<response>(request&)>;
 
 class router {
-public:
+  public:
     struct match_result {
         enum class kind { found, not_found, method_not_allowed };
         kind outcome = kind::not_found;
@@ -39,7 +38,7 @@ public:
     // not match any capture.
     match_result match(std::string_view method, std::string_view path) const;
 
-private:
+  private:
     struct route {
         std::string method;
         std::string pattern;

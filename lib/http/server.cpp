@@ -1,6 +1,6 @@
 #include "http/server.hpp"
 
-#include "http/server_impl.hpp"
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,7 +9,8 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+
+#include "http/server_impl.hpp"
 
 namespace runhub::http {
 
@@ -25,10 +26,10 @@ server::impl::impl(asio::io_context& io_, server_options o, std::shared_ptr<cons
       control(asio::make_strand(io_)),
       acceptor(control),
       drain_timer(control),
-      open_connections_gauge(metrics->get_gauge("runhub_http_open_connections",
-                                                "Open client connections", {{"server", opts.name}})),
-      in_flight_gauge(metrics->get_gauge("runhub_http_requests_in_flight",
-                                         "Requests being handled", {{"server", opts.name}})) {}
+      open_connections_gauge(metrics->get_gauge(
+          "runhub_http_open_connections", "Open client connections", {{"server", opts.name}})),
+      in_flight_gauge(metrics->get_gauge("runhub_http_requests_in_flight", "Requests being handled",
+                                         {{"server", opts.name}})) {}
 
 std::uint64_t server::impl::register_connection(std::function<void()> close) {
     std::lock_guard lock(mutex_);

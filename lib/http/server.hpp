@@ -1,15 +1,15 @@
 #pragma once
 // runhub's HTTP/1.1 server: Beast on Asio C++20 coroutines, keep-alive, limits, request ids,
 // access log and metrics. Handlers come from a router. Beast stays out of this header.
-#include "http/metrics.hpp"
-#include "http/router.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -22,22 +22,22 @@ namespace runhub::http {
 
 // Limits and timeouts of one server; every field has the documented default.
 struct server_options {
-    std::size_t max_header_bytes = 8 * 1024;     // header fields in bytes; over it -> 431
-    std::size_t max_body_bytes = 1024 * 1024;    // request body; over it -> 413
-    std::size_t max_target_bytes = 4 * 1024;     // request-target; over it -> 414
+    std::size_t max_header_bytes = 8 * 1024;           // header fields in bytes; over it -> 431
+    std::size_t max_body_bytes = 1024 * 1024;          // request body; over it -> 413
+    std::size_t max_target_bytes = 4 * 1024;           // request-target; over it -> 414
     std::chrono::milliseconds header_timeout{10'000};  // to receive a whole request head (and body)
     std::chrono::milliseconds idle_timeout{60'000};    // idle keep-alive connection is closed after
     std::chrono::milliseconds write_timeout{30'000};   // to write one response
     std::chrono::milliseconds drain_timeout{10'000};   // in-flight requests get this on shutdown
-    bool access_log = true;      // one JSON line per request on the "access" logger
-    std::string name = "runhub"; // tells servers apart in logs ("facade", "sandbox-zof")
+    bool access_log = true;       // one JSON line per request on the "access" logger
+    std::string name = "runhub";  // tells servers apart in logs ("facade", "sandbox-zof")
 };
 
 // Thread-safety: listen() and use_tls() before running the io_context; shutdown() and the
 // accessors from any thread. The io_context must outlive the server and be run by the caller
 // (one or more threads); each connection runs on its own strand.
 class server {
-public:
+  public:
     server(boost::asio::io_context& io, server_options opts, std::shared_ptr<const router> routes,
            std::shared_ptr<metrics_registry> metrics);
     ~server();
@@ -61,7 +61,7 @@ public:
 
     struct impl;
 
-private:
+  private:
     std::shared_ptr<impl> impl_;
 };
 

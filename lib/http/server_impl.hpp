@@ -1,15 +1,14 @@
 #pragma once
 // Internal to lib/http: the state a server shares with its connections. Includes Asio, not Beast.
-#include "http/server.hpp"
-
-#include <boost/asio/ip/tcp.hpp>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-
-#include <atomic>
 #include <mutex>
 #include <unordered_map>
+
+#include "http/server.hpp"
 
 namespace runhub::http {
 
@@ -42,7 +41,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     gauge& open_connections_gauge;
     gauge& in_flight_gauge;
 
-private:
+  private:
     void finish_if_drained();  // with mutex_ held
 
     std::atomic<bool> stopping_{false};

@@ -2,7 +2,6 @@
 // The one error shape every runhub answer uses:
 //   {"error": {"code", "message", "details"?, "request_id"}}
 #include <boost/json/fwd.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -20,7 +20,7 @@ struct http_reply {
 };
 
 class http_client {
-public:
+  public:
     explicit http_client(std::uint16_t port, std::string host = "127.0.0.1");
     ~http_client();
 
@@ -34,13 +34,14 @@ public:
     // Raw bytes, for malformed and slow requests.
     void send_raw(const std::string& bytes);
     // Reads one reply; nullopt if the peer closed or nothing complete arrived in time.
-    std::optional<http_reply> read_reply(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    std::optional<http_reply> read_reply(
+        std::chrono::milliseconds timeout = std::chrono::seconds(10));
     // Every byte received until the peer closes or the timeout passes.
     std::string read_all_raw(std::chrono::milliseconds timeout);
     // True when the server closes the connection (EOF or reset) within the timeout.
     bool closed_by_peer(std::chrono::milliseconds timeout);
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

@@ -9,9 +9,8 @@
 namespace runhub::test {
 
 class child_process {
-public:
-    explicit child_process(std::vector<std::string> argv,
-                           std::vector<std::string> extra_env = {});
+  public:
+    explicit child_process(std::vector<std::string> argv, std::vector<std::string> extra_env = {});
     ~child_process();  // SIGKILLs the child if it still runs
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
@@ -26,14 +25,14 @@ public:
                                                std::chrono::milliseconds timeout) const;
     int pid() const { return pid_; }
 
-private:
+  private:
     int pid_ = -1;
     std::optional<int> status_;
     std::string out_path_, err_path_;
 };
 
 // Runs to completion (with a timeout) and returns {exit code, stdout+stderr}.
-std::pair<int, std::string> run_process(std::vector<std::string> argv,
-                                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+std::pair<int, std::string> run_process(
+    std::vector<std::string> argv, std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace runhub::test

@@ -1,7 +1,6 @@
 #include "common/server_harness.hpp"
 
 #include <boost/asio/io_context.hpp>
-
 #include <future>
 
 namespace runhub::test {

@@ -1,11 +1,11 @@
 #pragma once
 // Runs a real runhub::http::server on 127.0.0.1:<ephemeral> with its own io threads, for
 // integration tests. The destructor shuts the server down and joins the threads.
-#include "http/server.hpp"
-
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include "http/server.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -14,9 +14,9 @@ class io_context;
 namespace runhub::test {
 
 class server_harness {
-public:
-    server_harness(http::server_options opts, std::shared_ptr<http::router> routes,
-                   int threads = 2, std::shared_ptr<http::metrics_registry> metrics = nullptr);
+  public:
+    server_harness(http::server_options opts, std::shared_ptr<http::router> routes, int threads = 2,
+                   std::shared_ptr<http::metrics_registry> metrics = nullptr);
     ~server_harness();
 
     std::uint16_t port() const { return server_->port(); }
@@ -27,7 +27,7 @@ public:
     // whether it completed.
     bool shutdown_and_wait(std::chrono::milliseconds limit);
 
-private:
+  private:
     std::unique_ptr<boost::asio::io_context> io_;
     std::shared_ptr<http::metrics_registry> metrics_;
     std::unique_ptr<http::server> server_;

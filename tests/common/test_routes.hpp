@@ -1,12 +1,11 @@
 #pragma once
 // Routes used by the server tests: an echo, a slow route and one that throws.
-#include "http/router.hpp"
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <memory>
+
+#include "http/router.hpp"
 
 namespace runhub::test {
 

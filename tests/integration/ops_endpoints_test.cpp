@@ -1,10 +1,11 @@
 // /healthz, /readyz and /metrics over a real socket.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
 #include "api/ops_routes.hpp"
 #include "common/http_client.hpp"
 #include "common/server_harness.hpp"
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 using namespace runhub;
 using test::http_client;

@@ -1,11 +1,11 @@
 // The runhub executable as a user runs it: subcommands, --check, signals.
-#include "common/http_client.hpp"
-#include "common/process.hpp"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <fstream>
+
+#include "common/http_client.hpp"
+#include "common/process.hpp"
 
 using namespace runhub::test;
 using namespace std::chrono_literals;
@@ -50,7 +50,8 @@ TEST(ServeProcess, CheckAcceptsAGoodConfig) {
 }
 
 TEST(ServeProcess, CheckReportsEveryProblemWithItsKeyPath) {
-    auto path = write_temp(R"({"listen": "nowhere", "server": {"max_body_bytes": -5}, "bogus": 1})");
+    auto path =
+        write_temp(R"({"listen": "nowhere", "server": {"max_body_bytes": -5}, "bogus": 1})");
     auto [code, out] = run_process({RUNHUB_BINARY, "serve", "--config", path, "--check"});
     EXPECT_EQ(code, 2);
     EXPECT_NE(out.find(": listen: "), std::string::npos) << out;

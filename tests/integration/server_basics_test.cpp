@@ -1,15 +1,15 @@
 // The server over real loopback sockets: routing, keep-alive, request ids, errors, access log.
-#include "common/http_client.hpp"
-#include "common/server_harness.hpp"
-#include "common/test_routes.hpp"
-#include "http/access_log.hpp"
-
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
 #include <sstream>
+
+#include "common/http_client.hpp"
+#include "common/server_harness.hpp"
+#include "common/test_routes.hpp"
+#include "http/access_log.hpp"
 
 using namespace runhub;
 using test::http_client;
@@ -72,8 +72,9 @@ TEST(ServerBasics, HeadAnswersLikeGetWithoutBody) {
     test::server_harness h({}, test::test_router());
     http_client c(h.port());
     // Pipelined: if HEAD wrongly carried a body, it would appear before the second status line.
-    c.send_raw("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"
-               "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    c.send_raw(
+        "HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     auto raw = c.read_all_raw(std::chrono::seconds(5));
     auto second = raw.find("HTTP/1.1 200", 1);
     ASSERT_EQ(raw.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << raw;

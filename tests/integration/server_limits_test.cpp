@@ -1,12 +1,12 @@
 // Every limit of issue 2 point 6, over a real socket, each answered in the error envelope.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <random>
+
 #include "common/http_client.hpp"
 #include "common/server_harness.hpp"
 #include "common/test_routes.hpp"
-
-#include <boost/json.hpp>
-#include <gtest/gtest.h>
-
-#include <random>
 
 using namespace runhub;
 using test::http_client;
@@ -34,7 +34,8 @@ TEST(ServerLimits, ManySmallHeadersOverTheLimitAre431) {
     test::server_harness h({}, test::test_router());
     http_client c(h.port());
     std::string raw = "GET /hello HTTP/1.1\r\nHost: x\r\n";
-    for (int i = 0; i < 200; ++i) raw += "X-H" + std::to_string(i) + ": " + std::string(40, 'v') + "\r\n";
+    for (int i = 0; i < 200; ++i)
+        raw += "X-H" + std::to_string(i) + ": " + std::string(40, 'v') + "\r\n";
     c.send_raw(raw + "\r\n");
     auto r = c.read_reply();
     ASSERT_TRUE(r);

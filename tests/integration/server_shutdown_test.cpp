@@ -1,14 +1,14 @@
 // Graceful shutdown: stop accepting, finish in-flight requests, close idle connections.
-#include "common/http_client.hpp"
-#include "common/server_harness.hpp"
-#include "common/test_routes.hpp"
+#include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <gtest/gtest.h>
-
 #include <future>
+
+#include "common/http_client.hpp"
+#include "common/server_harness.hpp"
+#include "common/test_routes.hpp"
 
 using namespace runhub;
 using test::http_client;

@@ -1,7 +1,8 @@
 #include "config/config.hpp"
-#include "config/listen_address.hpp"
 
 #include <gtest/gtest.h>
+
+#include "config/listen_address.hpp"
 
 using namespace runhub::config;
 

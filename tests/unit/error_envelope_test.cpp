@@ -1,7 +1,8 @@
 #include "model/error_envelope.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json.hpp>
 
 TEST(ErrorEnvelope, HasTheDocumentedShape) {
     auto text = runhub::model::error_envelope("not_found", "no \"such\" run", "rid-1");

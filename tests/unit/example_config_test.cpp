@@ -1,7 +1,7 @@
 // deploy/runhub.example.json documents every key: it must parse with no problem.
-#include "config/config.hpp"
-
 #include <gtest/gtest.h>
+
+#include "config/config.hpp"
 
 TEST(ExampleConfig, ParsesCleanly) {
     auto r = runhub::config::load_config_file(RUNHUB_SOURCE_DIR "/deploy/runhub.example.json");
