@@ -1,0 +1,160 @@
+#include "sandbox/sofy/sofy_store.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace runhub::sandbox::sofy {
+
+namespace {
+
+bool newer(const test_run& a, const test_run& b) {
+    return a.scheduled_at != b.scheduled_at ? a.scheduled_at > b.scheduled_at
+                                            : a.test_run_id > b.test_run_id;
+}
+
+bool unfinished(const test_run& r) { return r.status == "Running"; }
+
+}  // namespace
+
+store::store(store_options o)
+    : opts_(o),
+      catalog_(make_catalog(o.seed)),
+      runs_(generate_runs(o.seed, o.runs, o.anchor, catalog_)) {}
+
+void store::reset() {
+    std::lock_guard lock(mutex_);
+    runs_ = generate_runs(opts_.seed, opts_.runs, opts_.anchor, catalog_);
+    next_group_ = 0;
+}
+
+void store::refresh_locked(time_point now, const std::string& forced) {
+    for (auto& r : runs_) {
+        if (r.settled || !r.life) continue;
+        const auto v = lifecycle_at(*r.life, now);
+        r.queued = v.at == phase::queued;
+        if (v.at != phase::ended) {
+            r.status = "Running";
+            continue;
+        }
+        const std::string outcome =
+            v.aborted ? "canceled" : (!forced.empty() ? forced : r.planned_outcome);
+        r.status = status_for(outcome, static_cast<std::uint64_t>(r.test_run_id.back()));
+        r.settled = true;
+    }
+}
+
+store::fetch_page store::fetch(const fetch_query& q, time_point now, const std::string& forced) {
+    std::lock_guard lock(mutex_);
+    refresh_locked(now, forced);
+    std::vector<const test_run*> matching;
+    for (const auto& r : runs_) {
+        if (r.scheduled_at < q.from || r.scheduled_at >= q.until) continue;
+        if (!q.application_guid.empty()) {
+            const auto* s = catalog_.find_schedule(r.schedule_guid);
+            if (!s || s->application_guid != q.application_guid) continue;
+        }
+        matching.push_back(&r);
+    }
+    fetch_page page;
+    page.total = matching.size();
+    const auto s = slice_page(matching.size(), q.page_number, q.page_size);
+    for (auto i = s.begin; i < s.end; ++i) page.runs.push_back(*matching[i]);
+    return page;
+}
+
+std::optional<std::vector<test_run>> store::group_runs(const std::string& schedule_guid,
+                                                       const std::string& group_id, time_point now,
+                                                       const std::string& forced) {
+    std::lock_guard lock(mutex_);
+    refresh_locked(now, forced);
+    std::vector<test_run> out;
+    for (const auto& r : runs_)
+        if (r.group_id == group_id && r.schedule_guid == schedule_guid) out.push_back(r);
+    if (out.empty()) return std::nullopt;
+    return out;
+}
+
+std::vector<group_info> store::groups_of(const std::string& schedule_guid, time_point now,
+                                         const std::string& forced) {
+    std::lock_guard lock(mutex_);
+    refresh_locked(now, forced);
+    std::vector<std::string> order;  // newest first, as runs_ is
+    std::map<std::string, std::vector<const test_run*>> by_group;
+    for (const auto& r : runs_) {
+        if (r.schedule_guid != schedule_guid) continue;
+        auto& v = by_group[r.group_id];
+        if (v.empty()) order.push_back(r.group_id);
+        v.push_back(&r);
+    }
+    std::vector<group_info> out;
+    for (const auto& id : order) {
+        const auto& runs = by_group[id];
+        int passed = 0, failed = 0;
+        for (const auto* r : runs) {
+            passed += r->status == "Passed";
+            failed += r->status == "Failed";
+        }
+        const int other = static_cast<int>(runs.size()) - passed - failed;
+        out.push_back({id, group_status(runs),
+                       std::to_string(runs.size()) + " test run(s): " + std::to_string(passed) +
+                           " passed, " + std::to_string(failed) + " failed, " +
+                           std::to_string(other) + " other.",
+                       runs.front()->scheduled_at});
+    }
+    return out;
+}
+
+std::string store::execute(const schedule& s, const std::string& build,
+                           const std::vector<std::string>& devices, time_point now,
+                           const std::string& forced) {
+    std::lock_guard lock(mutex_);
+    const std::string gid = std::to_string(900'000 + next_group_++);
+    int k = 0;
+    for (const auto& scenario : s.scenarios) {
+        for (const auto& device : devices) {
+            test_run r;
+            r.test_run_id = gid + std::to_string(k++);
+            r.group_id = gid;
+            r.schedule_guid = s.guid;
+            r.scenario = scenario;
+            r.device = device;
+            r.build = build;
+            r.scheduled_at = now;
+            r.status = "Running";
+            r.queued = true;
+            r.life = lifecycle_input{now, opts_.queued_for, opts_.running_for, std::nullopt};
+            r.planned_outcome =
+                !forced.empty() ? forced : seeded_outcome(opts_.seed, r.test_run_id);
+            r.settled = false;
+            runs_.insert(std::upper_bound(runs_.begin(), runs_.end(), r, newer), r);
+        }
+    }
+    refresh_locked(now, forced);
+    return gid;
+}
+
+store::abort_result store::abort(const std::string& schedule_guid,
+                                 const std::optional<std::string>& group, time_point now,
+                                 const std::string& forced) {
+    std::lock_guard lock(mutex_);
+    refresh_locked(now, forced);
+    bool known = !group;
+    bool aborted = false;
+    for (auto& r : runs_) {
+        if (r.schedule_guid != schedule_guid) continue;
+        if (group && r.group_id != *group) continue;
+        known = true;
+        if (!unfinished(r)) continue;
+        aborted = true;
+        if (r.life) {
+            r.life->aborted_at = now;
+        } else {
+            r.status = "Run Stopped";
+        }
+    }
+    if (!known) return abort_result::unknown_group;
+    refresh_locked(now, forced);
+    return aborted ? abort_result::aborted : abort_result::nothing_to_abort;
+}
+
+}  // namespace runhub::sandbox::sofy
