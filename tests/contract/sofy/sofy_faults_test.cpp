@@ -1,0 +1,55 @@
+// Every injected fault on a Sofy route, through the sandbox core: the vendor's own 5xx and
+// 429 bodies, and resets, malformed and truncated bodies, hangs and latency on its routes.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "sandbox/sofy/sofy_emulator.hpp"
+#include "sandbox_fixture.hpp"
+
+using namespace runhub;
+using namespace runhub::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string route = "/reports-microservice/schedule-report/fetch-scheduled-runs?pageSize=1";
+
+sandbox_fixture make_fixture() { return sandbox_fixture(sandbox::sofy::make_sofy_emulator); }
+
+}  // namespace
+
+TEST(SofyFaults, ServerErrorAndInjected429UseTheVendorsBodies) {
+    auto fx = make_fixture();
+    fx.set_faults(R"({"error_rate": 1})");
+    auto e = fx.get(route);
+    EXPECT_EQ(e.status, 500);
+    EXPECT_EQ(parse_json(e.body).at("error").at("message"), "Internal Server Error.");
+    fx.set_faults(R"({"rate_429": 1})");
+    auto r = fx.get(route);
+    EXPECT_EQ(r.status, 429);
+    EXPECT_TRUE(parse_json(r.body).at("error").at("timestamp").is_string());
+    EXPECT_EQ(r.header("retry-after"), "");
+    EXPECT_EQ(r.header("ratelimit-reset"), "");
+    fx.clear_faults();
+    EXPECT_EQ(fx.get(route).status, 200);
+}
+
+TEST(SofyFaults, MalformedTruncatedResetHangAndLatency) {
+    auto fx = make_fixture();
+    fx.set_faults(R"({"malformed_rate": 1})");
+    auto m = fx.get(route);
+    EXPECT_EQ(m.status, 200);
+    boost::system::error_code ec;
+    boost::json::parse(m.body, ec);
+    EXPECT_TRUE(ec) << m.body;
+    for (auto fault : {R"({"truncate_rate": 1})", R"({"reset_rate": 1})", R"({"hang_rate": 1})"}) {
+        fx.set_faults(fault);
+        auto c = fx.client();
+        EXPECT_THROW(c.request("GET", route, fx.auth(), "", 500ms), std::runtime_error) << fault;
+    }
+    fx.set_faults(R"({"latency_ms": 300})");
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(fx.get(route).status, 200);
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, 300ms);
+}
