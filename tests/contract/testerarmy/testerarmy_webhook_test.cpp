@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <condition_variable>
 
 #include "common/server_harness.hpp"
+#include "sandbox/core/http_webhook_sender.hpp"
 #include "sandbox/testerarmy/testerarmy_emulator.hpp"
 #include "sandbox_fixture.hpp"
 
@@ -110,4 +113,52 @@ TEST(TesterArmyWebhooks, CompletedRunsArePostedToTheirUrlOrTheDefault) {
     EXPECT_EQ(now.at("webhookStatus"), "delivered");
     now.as_object()["webhookStatus"] = "pending";
     EXPECT_EQ(now, run);
+}
+
+// The same through the sandbox's own webhook sender (what `runhub sandbox` uses).
+TEST(TesterArmyWebhooks, TheSandboxSenderDeliversTheRunObject) {
+    auto got = std::make_shared<inbox>();
+    auto routes = std::make_shared<http::router>();
+    routes->add(
+        "POST", "/hooks/ta", [got](http::request& req) -> boost::asio::awaitable<http::response> {
+            {
+                std::lock_guard lock(got->mu);
+                got->hooks.emplace_back(
+                    req.path,
+                    std::string(req.headers.get("X-TesterArmy-Webhook-Secret").value_or("")),
+                    req.body);
+            }
+            got->cv.notify_all();
+            co_return http::response::json(200, "{}");
+        });
+    http::server_options so;
+    so.access_log = false;
+    server_harness receiver(so, routes, 1);
+
+    boost::asio::io_context io;
+    auto guard = boost::asio::make_work_guard(io);
+    auto sender = std::make_shared<sandbox::http_webhook_sender>(io);
+    std::thread io_thread([&io] { io.run(); });
+    {
+        sandbox_fixture_options o;
+        o.webhooks = sender;
+        sandbox_fixture fx(sandbox::testerarmy::make_testerarmy_emulator, o);
+        const auto test_id = std::string(
+            parse_json(fx.get("/_sandbox/info").body).at("scope").at("test_id").as_string());
+        auto made = parse_json(fx.post("/api/v1/tests/" + test_id + "/runs",
+                                       R"({"webhookUrl":"http://127.0.0.1:)" +
+                                           std::to_string(receiver.port()) + R"(/hooks/ta"})")
+                                   .body);
+        fx.advance(11s);
+        fx.emulator().tick();
+        ASSERT_TRUE(got->wait_for(1));
+        std::lock_guard lock(got->mu);
+        auto run = parse_json(std::get<2>(got->hooks[0]));
+        EXPECT_EQ(run.at("id"), made.at("id"));
+        EXPECT_EQ(run.at("testId"), boost::json::value(test_id));
+        EXPECT_EQ(std::get<1>(got->hooks[0]), "sandbox-webhook-secret");
+    }
+    guard.reset();
+    io.stop();
+    io_thread.join();
 }
