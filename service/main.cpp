@@ -1,6 +1,7 @@
 // runhub: one REST API over five test-automation vendors. This file only parses the command line
 // and hands over to a subcommand.
 #include "commands.hpp"
+#include "sandbox_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/version.hpp>
@@ -24,8 +25,10 @@ int main(int argc, char** argv) {
     serve_cmd->add_flag("--check", serve.check,
                         "Validate the configuration, print every problem, and exit (0 ok, 2 bad)");
 
+    runhub::service::sandbox_flags sandbox;
     auto* sandbox_cmd =
         app.add_subcommand("sandbox", "Serve emulators of the five vendor APIs on loopback");
+    runhub::service::add_sandbox_options(*sandbox_cmd, sandbox);
     auto* version_cmd = app.add_subcommand("version", "Print the version and exit");
 
     try {
@@ -41,9 +44,6 @@ int main(int argc, char** argv) {
                   << BOOST_VERSION / 100 % 1000 << ", " << OPENSSL_VERSION_TEXT << ")\n";
         return 0;
     }
-    if (*sandbox_cmd) {
-        std::cerr << "runhub sandbox: the vendor emulators are not built yet\n";
-        return 1;
-    }
+    if (*sandbox_cmd) return runhub::service::run_sandbox(sandbox);
     return runhub::service::run_serve(serve);
 }

@@ -129,7 +129,14 @@ json::object to_json(const fault_config& c) {
     json::object o;
     o["latency_ms"] = c.latency_ms;
     o["jitter_ms"] = c.jitter_ms;
-    for (const auto& f : rate_fields) o[f.name] = c.*f.member;
+    for (const auto& f : rate_fields) {
+        // Whole rates as integers: Boost.JSON 1.81 would print 1.0 as "1E0".
+        const double r = c.*f.member;
+        if (r == std::floor(r))
+            o[f.name] = static_cast<std::int64_t>(r);
+        else
+            o[f.name] = r;
+    }
     o["outcome"] = c.outcome;
     o["rate_limit_per_min"] = c.rate_limit_per_min;
     return o;

@@ -1,5 +1,7 @@
 #include "sandbox/core/fault_middleware.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -61,7 +63,14 @@ asio::awaitable<http::response> guarded(std::shared_ptr<port_state> port, std::s
         }
         if (fault.kind == fault_kind::none || fault.kind == fault_kind::malformed ||
             fault.kind == fault_kind::truncate) {
-            res = co_await (*inner)(req);
+            try {
+                res = co_await (*inner)(req);
+            } catch (const std::exception& e) {
+                // Counted like any answer; the server would answer the same 500.
+                spdlog::error("sandbox {} {}: handler threw: {}", port->vendor().vendor(),
+                              route_key, e.what());
+                res = http::response::error(500, "internal", "internal error", req.request_id);
+            }
             if (fault.kind == fault_kind::malformed) res.body = malform_body(res.body);
             if (fault.kind == fault_kind::truncate) res.how = http::delivery::truncate;
         }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "free_ports.hpp"
+#include "sandbox/core/seeded_data.hpp"
 #include "sandbox/core/vendor_server.hpp"
 #include "sandbox_fixture.hpp"
 

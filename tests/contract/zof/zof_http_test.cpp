@@ -2,6 +2,7 @@
 // statuses, triggering and lifecycle, cancel, idempotency, logs and artifacts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <set>
 
@@ -26,7 +27,14 @@ std::vector<std::string> walk(const zof_env& env, const std::string& query, int 
         auto v = parse(r.body);
         const auto& data = v.at("data").as_array();
         EXPECT_LE(data.size(), static_cast<std::size_t>(limit));
-        for (const auto& run : data) ids.emplace_back(run.at("id").as_string());
+        for (const auto& run : data) {
+            std::string id(run.at("id").as_string());
+            if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+                ADD_FAILURE() << "run " << id << " came twice";
+                return ids;
+            }
+            ids.push_back(std::move(id));
+        }
         if (!v.at("has_more").as_bool()) {
             EXPECT_TRUE(v.at("next_cursor").is_null());
             if (pages) *pages = n;
