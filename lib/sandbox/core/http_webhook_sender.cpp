@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -51,13 +52,17 @@ std::optional<target> parse_target(const std::string& url, std::string& why) {
     return t;
 }
 
-// One POST. Returns "" on a 2xx answer, else what went wrong. Locals at function scope only
-// (GCC 12 and coroutines).
-asio::awaitable<std::string> post_once(http_webhook_sender::item it,
-                                       std::chrono::milliseconds timeout) {
+struct attempt_result {
+    std::string error;  // "" when answered 2xx
+    bool retry = true;  // worth another attempt (a bad URL is not)
+};
+
+// One POST. Locals at function scope only (GCC 12 and coroutines).
+asio::awaitable<attempt_result> post_once(http_webhook_sender::item it,
+                                          std::chrono::milliseconds timeout) {
     std::string why;
     auto t = parse_target(it.url, why);
-    if (!t) co_return why;
+    if (!t) co_return attempt_result{why, false};
     auto executor = co_await asio::this_coro::executor;
     asio::ip::tcp::resolver resolver(executor);
     beast::tcp_stream stream(executor);
@@ -68,9 +73,9 @@ asio::awaitable<std::string> post_once(http_webhook_sender::item it,
 
     stream.expires_after(timeout);
     auto [rec, endpoints] = co_await resolver.async_resolve(t->host, t->port, use_tuple);
-    if (rec) co_return "resolve: " + rec.message();
+    if (rec) co_return attempt_result{"resolve: " + rec.message()};
     std::tie(ec, std::ignore) = co_await stream.async_connect(endpoints, use_tuple);
-    if (ec) co_return "connect: " + ec.message();
+    if (ec) co_return attempt_result{"connect: " + ec.message()};
     req.set(bhttp::field::host, t->host + ":" + t->port);
     req.set(bhttp::field::user_agent, "runhub-sandbox");
     req.set(bhttp::field::content_type, "application/json");
@@ -79,30 +84,44 @@ asio::awaitable<std::string> post_once(http_webhook_sender::item it,
     req.prepare_payload();
     req.keep_alive(false);
     std::tie(ec, std::ignore) = co_await bhttp::async_write(stream, req, use_tuple);
-    if (ec) co_return "write: " + ec.message();
+    if (ec) co_return attempt_result{"write: " + ec.message()};
     std::tie(ec, std::ignore) = co_await bhttp::async_read(stream, buffer, res, use_tuple);
-    if (ec) co_return "read: " + ec.message();
+    if (ec) co_return attempt_result{"read: " + ec.message()};
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    if (res.result_int() / 100 != 2) co_return "answered " + std::to_string(res.result_int());
-    co_return std::string();
+    if (res.result_int() / 100 != 2)
+        co_return attempt_result{"answered " + std::to_string(res.result_int())};
+    co_return attempt_result{{}, false};
 }
 
+// Sends queued posts until the queue is empty; each post gets up to max_attempts tries with
+// doubling pauses in between (the vendors do not document their retry schedules; assumed).
 asio::awaitable<void> work(std::shared_ptr<http_webhook_sender> self,
                            std::function<std::optional<http_webhook_sender::item>()> next,
-                           std::function<void(bool)> finished, std::chrono::milliseconds timeout) {
+                           std::function<void(bool)> finished, webhook_sender_options opts) {
     std::optional<http_webhook_sender::item> it;
-    std::string url;
-    std::string err;
+    attempt_result result;
+    int attempt = 0;
+    std::chrono::milliseconds pause{0};
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor);
     for (it = next(); it; it = next()) {
-        url = it->url;
-        err.clear();
-        try {
-            err = co_await post_once(std::move(*it), timeout);
-        } catch (const std::exception& e) {
-            err = e.what();
+        pause = opts.first_retry_after;
+        for (attempt = 1; attempt <= opts.max_attempts; ++attempt) {
+            try {
+                result = co_await post_once(*it, opts.timeout);
+            } catch (const std::exception& e) {
+                result = attempt_result{e.what()};
+            }
+            if (result.error.empty() || !result.retry || attempt == opts.max_attempts) break;
+            spdlog::info("sandbox webhook to {} failed ({}), attempt {} of {}", it->url,
+                         result.error, attempt, opts.max_attempts);
+            timer.expires_after(pause);
+            co_await timer.async_wait(use_tuple);
+            pause *= 2;
         }
-        if (!err.empty()) spdlog::warn("sandbox webhook to {} failed: {}", url, err);
-        finished(err.empty());
+        if (!result.error.empty())
+            spdlog::warn("sandbox webhook to {} failed: {}", it->url, result.error);
+        finished(result.error.empty());
     }
     (void)self;
 }
@@ -132,8 +151,7 @@ void http_webhook_sender::post(std::string url, std::vector<http::header_field> 
     auto self = shared_from_this();
     auto next = [self] { return self->next(); };
     auto finished = [self](bool ok) { self->finished(ok); };
-    asio::co_spawn(io_, work(self, std::move(next), std::move(finished), opts_.timeout),
-                   asio::detached);
+    asio::co_spawn(io_, work(self, std::move(next), std::move(finished), opts_), asio::detached);
 }
 
 std::optional<http_webhook_sender::item> http_webhook_sender::next() {

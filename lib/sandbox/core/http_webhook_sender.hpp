@@ -1,9 +1,9 @@
 #pragma once
 // The sandbox's webhook_sender: fire-and-forget HTTP POSTs (http:// URLs only) from the io
-// context, each under a timeout, at most `max_concurrent` at a time, from a bounded queue.
-// A full queue, a bad URL, a network error or a non-2xx answer is logged and counted, never
-// thrown to the emulator. Thread-safe. Create with make_shared; it keeps itself alive while
-// it sends.
+// context, each attempt under a timeout, retried with doubling pauses, at most `max_concurrent`
+// at a time, from a bounded queue. A full queue, a bad URL, or a post that still fails after its
+// last attempt is logged and counted, never thrown to the emulator. Thread-safe. Create with
+// make_shared; it keeps itself alive while it sends.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -23,7 +23,9 @@ namespace runhub::sandbox {
 struct webhook_sender_options {
     std::size_t max_queued = 256;             // posts waiting beyond this are dropped
     std::size_t max_concurrent = 4;           // posts on the wire at once
-    std::chrono::milliseconds timeout{5000};  // connect + write + read of one post
+    std::chrono::milliseconds timeout{5000};  // connect + write + read of one attempt
+    int max_attempts = 5;                     // tries per post (network error, timeout, non-2xx)
+    std::chrono::milliseconds first_retry_after{1000};  // pause before the 2nd try, doubling
 };
 
 class http_webhook_sender : public webhook_sender,
@@ -35,7 +37,7 @@ class http_webhook_sender : public webhook_sender,
 
     struct counts {
         std::uint64_t delivered = 0;  // answered 2xx
-        std::uint64_t failed = 0;     // bad URL, network error, timeout or non-2xx
+        std::uint64_t failed = 0;     // bad URL, or still failing after the last attempt
         std::uint64_t dropped = 0;    // queue full
         std::size_t queued = 0;       // waiting now
     };

@@ -2,6 +2,7 @@
 // failures and bounds its queue.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <future>
@@ -77,12 +78,53 @@ TEST(WebhookSender, FailuresAreCountedNotThrown) {
     sender_env env;
     sandbox::webhook_sender_options o;
     o.timeout = std::chrono::seconds(3);
+    o.max_attempts = 1;
     auto sender = std::make_shared<sandbox::http_webhook_sender>(env.io, o);
     sender->post("https://127.0.0.1:1/x", {}, "{}");  // unsupported scheme
     sender->post("not a url", {}, "{}");
     sender->post("http://127.0.0.1:1/refused", {}, "{}");  // nothing listens on port 1
     EXPECT_TRUE(eventually([&] { return sender->stats().failed == 3; }));
     EXPECT_EQ(sender->stats().delivered, 0u);
+}
+
+TEST(WebhookSender, RetriesUntilTheReceiverAnswers2xx) {
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    auto routes = std::make_shared<http::router>();
+    routes->add("POST", "/flaky", [calls](http::request&) {
+        // The first two attempts meet a 503, the third a 200.
+        return ready(http::response::json(++*calls < 3 ? 503 : 200, "{}"));
+    });
+    http::server_options so;
+    so.access_log = false;
+    server_harness hooks(so, routes, 1);
+    sender_env env;
+    sandbox::webhook_sender_options o;
+    o.first_retry_after = std::chrono::milliseconds(10);
+    auto sender = std::make_shared<sandbox::http_webhook_sender>(env.io, o);
+    sender->post("http://127.0.0.1:" + std::to_string(hooks.port()) + "/flaky", {}, "{}");
+    EXPECT_TRUE(eventually([&] { return sender->stats().delivered == 1; }));
+    EXPECT_EQ(calls->load(), 3);
+    EXPECT_EQ(sender->stats().failed, 0u);
+}
+
+TEST(WebhookSender, GivesUpAfterMaxAttempts) {
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    auto routes = std::make_shared<http::router>();
+    routes->add("POST", "/down", [calls](http::request&) {
+        ++*calls;
+        return ready(http::response::json(500, "{}"));
+    });
+    http::server_options so;
+    so.access_log = false;
+    server_harness hooks(so, routes, 1);
+    sender_env env;
+    sandbox::webhook_sender_options o;
+    o.first_retry_after = std::chrono::milliseconds(1);
+    o.max_attempts = 3;
+    auto sender = std::make_shared<sandbox::http_webhook_sender>(env.io, o);
+    sender->post("http://127.0.0.1:" + std::to_string(hooks.port()) + "/down", {}, "{}");
+    EXPECT_TRUE(eventually([&] { return sender->stats().failed == 1; }));
+    EXPECT_EQ(calls->load(), 3);
 }
 
 TEST(WebhookSender, QueueIsBounded) {
