@@ -151,7 +151,11 @@ std::vector<webhook_delivery> store::due_webhooks(time_point now, const std::str
         if (!r.life || !r.settled || r.webhook_sent) continue;
         r.webhook_sent = true;
         // Sent when a run completes or fails (vendor-notes §2.7), not when cancelled.
-        if (r.webhook_url.empty() || r.status == "cancelled") continue;
+        if (r.webhook_url.empty()) continue;
+        if (r.status == "cancelled") {
+            r.webhook_status.clear();
+            continue;
+        }
         out.push_back({r.webhook_url, boost::json::serialize(run_object(r))});
         r.webhook_status = "delivered";
     }

@@ -210,4 +210,5 @@ TEST(TesterArmyStore, WebhooksAreDueOnceForCompletedOrFailedRuns) {
     EXPECT_EQ(body.at("status"), "completed");
     EXPECT_TRUE(s.due_webhooks(t0 + 20s, "").empty());
     EXPECT_EQ(s.get(r.id, t0 + 20s, "")->webhook_status, "delivered");
+    EXPECT_EQ(s.get(cancelled.id, t0 + 20s, "")->webhook_status, "");  // never sent: null
 }
