@@ -24,6 +24,12 @@ int main(int argc, char** argv) {
                           "trace, debug, info, warn, error or off (default info)");
     serve_cmd->add_flag("--check", serve.check,
                         "Validate the configuration, print every problem, and exit (0 ok, 2 bad)");
+    serve_cmd->add_flag("--sandbox", serve.sandbox,
+                        "Also run the five vendor emulators in this process (HTTPS, own CA)");
+    serve_cmd->add_option("--sandbox-port-base", serve.sandbox_port_base,
+                          "Emulators on N+1..N+5 (default 9100; 0 = free ports)");
+    serve_cmd->add_option("--sandbox-ca-out", serve.sandbox_ca_out,
+                          "Where to write the sandbox's CA certificate (default: a temp file)");
 
     runhub::service::sandbox_flags sandbox;
     auto* sandbox_cmd =

@@ -1,20 +1,30 @@
 // `runhub serve`: load the configuration, build the facade, run until SIGTERM/SIGINT, drain.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
 #include "api/ops_routes.hpp"
 #include "commands.hpp"
 #include "config/config.hpp"
 #include "config/listen_address.hpp"
 #include "http/server.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
-
-#include <iostream>
-#include <thread>
+#include "sandbox/runner/sandbox_runner.hpp"
 
 namespace runhub::service {
 
 namespace {
+
+std::string default_ca_path() {
+    const char* dir = std::getenv("TMPDIR");
+    return std::string(dir && *dir ? dir : "/tmp") + "/runhub-sandbox-ca-" +
+           std::to_string(::getpid()) + ".pem";
+}
 
 int report(const std::vector<config::problem>& problems, const std::string& file) {
     for (const auto& p : problems)
@@ -37,6 +47,8 @@ int run_serve(const serve_flags& flags) {
     if (!listen) problems.push_back({"listen", "must be IP:PORT, got '" + cfg.listen + "'"});
     if (!config::valid_log_level(cfg.log_level))
         problems.push_back({"log_level", "must be one of trace, debug, info, warn, error, off"});
+    if (flags.sandbox && (flags.sandbox_port_base < 0 || flags.sandbox_port_base > 65530))
+        problems.push_back({"--sandbox-port-base", "must be 0..65530"});
     if (!problems.empty()) return report(problems, flags.config_file);
     if (flags.check) {
         std::cout << "configuration ok\n";
@@ -44,8 +56,8 @@ int run_serve(const serve_flags& flags) {
     }
 
     setup_logging(cfg.log_level);
-    const int threads = cfg.threads > 0 ? cfg.threads
-                                        : std::max(1u, std::thread::hardware_concurrency());
+    const int threads =
+        cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
     boost::asio::io_context io(threads);
 
     auto metrics = std::make_shared<http::metrics_registry>();
@@ -61,8 +73,28 @@ int run_serve(const serve_flags& flags) {
         spdlog::error("cannot listen on {}: {}", cfg.listen, e.what());
         return 1;
     }
+    // --sandbox: the five vendor emulators in this process, over TLS with a CA generated now,
+    // so that a new user sees every vendor with no account.
+    std::unique_ptr<sandbox::sandbox_runner> sandbox_runner;
+    if (flags.sandbox) {
+        sandbox::sandbox_runner_options so;
+        so.port_base = static_cast<std::uint16_t>(flags.sandbox_port_base);
+        so.tls = true;
+        so.ca_out = flags.sandbox_ca_out.empty() ? default_ca_path() : flags.sandbox_ca_out;
+        sandbox_runner = std::make_unique<sandbox::sandbox_runner>(io, so);
+        try {
+            sandbox_runner->start();
+        } catch (const std::exception& e) {
+            spdlog::error("cannot start the sandbox: {}", e.what());
+            return 1;
+        }
+        for (const auto& v : sandbox_runner->vendors())
+            spdlog::info("sandbox vendor {} at {} ({}: {})", v.name, v.base_url, v.auth_header,
+                         v.auth_value);
+        spdlog::info("sandbox TLS CA: {}", sandbox_runner->ca_file());
+    }
     ready->set_listening(true);
-    ready->set_sources_ready(true);  // no vendor sources are configured yet
+    ready->set_sources_ready(true);  // the sources (connectors) come with the read API
     spdlog::info("runhub {} listening on {}:{} with {} thread(s)", RUNHUB_VERSION, listen->host,
                  srv.port(), threads);
 
@@ -71,13 +103,19 @@ int run_serve(const serve_flags& flags) {
         if (ec) return;
         spdlog::info("signal {} received, draining", sig);
         ready->set_draining(true);
-        srv.shutdown([&io] { io.stop(); });
+        srv.shutdown([&io, &sandbox_runner] {
+            if (!sandbox_runner) return io.stop();
+            sandbox_runner->shutdown([&io] { io.stop(); });
+        });
     });
 
     std::vector<std::thread> pool;
     for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& t : pool) t.join();
+    // A CA we wrote to a temporary path goes with the process that made it.
+    if (sandbox_runner && flags.sandbox_ca_out.empty())
+        std::remove(sandbox_runner->ca_file().c_str());
     spdlog::info("stopped");
     return 0;
 }
