@@ -3,12 +3,16 @@
 #include "sandbox/runner/sandbox_runner.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <future>
+#include <mutex>
 #include <thread>
 
+#include "common/server_harness.hpp"
 #include "free_ports.hpp"
 #include "sandbox/core/seeded_data.hpp"
 #include "sandbox/core/vendor_server.hpp"
@@ -110,6 +114,62 @@ TEST(SandboxRunner, OneClockForAllAndFaultsPerVendor) {
             .as_string(),
         seen_by_first));
     EXPECT_GE(seen_by_first - before, std::chrono::hours(24) - std::chrono::milliseconds(1));
+}
+
+boost::asio::awaitable<http::response> ready(http::response r) { co_return r; }
+
+std::string hmac_hex(const std::string& key, const std::string& body) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &n);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i) {
+        out += hex[mac[i] >> 4];
+        out += hex[mac[i] & 15];
+    }
+    return out;
+}
+
+// The runner's wiring end to end: a triggered Zof run ends on the shared clock, the tick sends
+// its signed webhook, and the real sender posts it to --webhook-url.
+TEST(SandboxRunner, SignedWebhookReachesTheConfiguredUrl) {
+    auto got = std::make_shared<std::promise<std::pair<std::string, std::string>>>();
+    auto once = std::make_shared<std::once_flag>();
+    auto routes = std::make_shared<http::router>();
+    routes->add("POST", "/hooks", [got, once](http::request& req) {
+        std::call_once(*once, [&] {
+            got->set_value(
+                {std::string(req.headers.get("X-Zof-Signature").value_or("")), req.body});
+        });
+        return ready(http::response::json(200, "{}"));
+    });
+    http::server_options so;
+    so.access_log = false;
+    server_harness hooks(so, routes, 1);
+    auto o = ephemeral();
+    o.webhook_url = "http://127.0.0.1:" + std::to_string(hooks.port()) + "/hooks";
+    runner_env env(o);
+    auto* zof = env.runner.find("zof");
+    if (!zof) GTEST_SKIP() << "zof not built in";
+    const std::string project(zof->vendor().scope().at("project_id").as_string());
+    const auto port = zof->port();
+    auto created = http_client(port).request(
+        "POST", "/v1/runs",
+        {{zof->vendor().auth_header(), zof->vendor().auth_value()},
+         {"Content-Type", "application/json"}},
+        R"({"project_id":")" + project + R"(","environment":"staging","test_case_ids":["tc_a"]})");
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string id(parse_json(created.body).at("id").as_string());
+    ASSERT_EQ(
+        http_client(port).request("POST", "/_sandbox/clock", {}, R"({"advance_ms": 60000})").status,
+        200);
+    auto fut = got->get_future();
+    ASSERT_EQ(fut.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+    auto [signature, body] = fut.get();
+    EXPECT_EQ(signature, hmac_hex("sandbox-webhook-secret", body));
+    EXPECT_NE(body.find(id), std::string::npos) << body;
 }
 
 TEST(SandboxRunner, RejectsUnknownVendorFaults) {
