@@ -12,7 +12,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libhiredis-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
   # tests and benchmarks: a real redis-server, wrk, curl for the README's examples
-  redis-server wrk curl ca-certificates
+  redis-server wrk curl jq ca-certificates
 )
 
 missing=()
