@@ -89,6 +89,7 @@ class testerarmy_emulator final : public emulator {
         route("POST", "/api/v1/runs/{id}/cancel", &testerarmy_emulator::cancel_run);
         route("POST", "/api/v1/tests/{testId}/runs", &testerarmy_emulator::trigger_test);
         route("POST", "/api/v1/groups/{groupId}/runs", &testerarmy_emulator::trigger_group);
+        route("POST", "/api/v1/batches/{batchId}/cancel", &testerarmy_emulator::cancel_batch);
     }
 
   private:
@@ -199,6 +200,23 @@ class testerarmy_emulator final : public emulator {
                                                       {"cancelledRunIds", boost::json::array{}},
                                                       {"count", ids.size()},
                                                       {"metadata", boost::json::object{}}});
+    }
+
+    http::response cancel_batch(http::request& req) {
+        const std::string batch(req.param("batchId"));
+        auto result = store_.cancel_batch(batch, now(), forced_outcome());
+        if (!result) return not_found("Batch");
+        auto ids = [](const std::vector<std::string>& v) {
+            boost::json::array a;
+            for (const auto& id : v) a.emplace_back(id);
+            return a;
+        };
+        return json_response(
+            200, boost::json::object{{"batchId", batch},
+                                     {"cancelled", result->cancelled.size()},
+                                     {"alreadyFinished", result->already_finished.size()},
+                                     {"cancelledRunIds", ids(result->cancelled)},
+                                     {"alreadyFinishedRunIds", ids(result->already_finished)}});
     }
 
     emulator_options opts_;

@@ -109,6 +109,28 @@ store::cancel_result store::cancel(const std::string& id, time_point now,
     return cancel_result::cancelled;
 }
 
+std::optional<store::batch_cancel_result> store::cancel_batch(const std::string& batch_id,
+                                                              time_point now,
+                                                              const std::string& forced) {
+    std::lock_guard lock(mutex_);
+    refresh_locked(now, forced);
+    batch_cancel_result out;
+    bool found = false;
+    for (auto& r : runs_) {
+        if (batch_id.empty() || r.batch_id != batch_id) continue;
+        found = true;
+        if (is_terminal(r.status)) {
+            out.already_finished.push_back(r.id);
+            continue;
+        }
+        out.cancelled.push_back(r.id);
+        if (r.life) r.life->cancelled_at = now;
+    }
+    if (!found) return std::nullopt;
+    refresh_locked(now, forced);
+    return out;
+}
+
 std::string store::new_batch_id() {
     std::lock_guard lock(mutex_);
     return ids_.uuid();

@@ -49,6 +49,14 @@ class store {
     enum class cancel_result { cancelled, not_found, terminal };
     cancel_result cancel(const std::string& id, time_point now, const std::string& forced);
 
+    // Cancels every unfinished run of a batch (a group trigger); idempotent. nullopt when no
+    // run belongs to that batch.
+    struct batch_cancel_result {
+        std::vector<std::string> cancelled, already_finished;
+    };
+    std::optional<batch_cancel_result> cancel_batch(const std::string& batch_id, time_point now,
+                                                    const std::string& forced);
+
     // Creates a queued run; its outcome is `forced` if set, else the seed's.
     run_record trigger(const trigger_spec& spec, time_point now, const std::string& forced);
     std::string new_batch_id();

@@ -269,3 +269,25 @@ TEST(TesterArmyHttp, SameSeedSameDataOtherSeedOtherDataAndResetRestores) {
     a.reset();
     EXPECT_EQ(page_a, a.get("/api/v1/runs?limit=100").body);
 }
+
+TEST(TesterArmyHttp, CancellingABatchStopsItsUnfinishedRunsIdempotently) {
+    auto fx = make_fixture();
+    auto group = parse_json(fx.post("/api/v1/groups/" + scope(fx, "group_id") + "/runs", "").body);
+    const std::string batch(group.at("batchId").as_string());
+    const auto& ids = group.at("runIds").as_array();
+    auto first = fx.post("/api/v1/batches/" + batch + "/cancel", "");
+    ASSERT_EQ(first.status, 200) << first.body;
+    auto body = parse_json(first.body);
+    EXPECT_EQ(body.at("batchId"), boost::json::value(batch));
+    EXPECT_EQ(body.at("cancelled").to_number<std::size_t>(), ids.size());
+    EXPECT_EQ(body.at("alreadyFinished"), 0);
+    for (const auto& id : ids)
+        EXPECT_EQ(
+            parse_json(fx.get("/api/v1/runs/" + std::string(id.as_string())).body).at("status"),
+            "cancelled");
+    auto again = parse_json(fx.post("/api/v1/batches/" + batch + "/cancel", "").body);
+    EXPECT_EQ(again.at("cancelled"), 0);
+    EXPECT_EQ(again.at("alreadyFinishedRunIds").as_array().size(), ids.size());
+    EXPECT_EQ(fx.post("/api/v1/batches/00000000-0000-4000-8000-000000000000/cancel", "").status,
+              404);
+}
