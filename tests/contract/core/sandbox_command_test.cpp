@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 #include <csignal>
 #include <filesystem>
@@ -71,6 +73,18 @@ TEST(SandboxCommand, TlsWritesACaThatVerifies) {
     p.signal(SIGINT);
     EXPECT_EQ(p.wait(std::chrono::seconds(20)), 0) << p.err();
     std::filesystem::remove(ca);
+}
+
+TEST(SandboxCommand, PortInUseExitsOne) {
+    const int base = free_port_base();
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor taken(
+        io, {boost::asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(base + 5)});
+    auto [code, text] =
+        run_process({RUNHUB_BINARY, "sandbox", "--port-base", std::to_string(base), "--runs", "10"},
+                    std::chrono::seconds(60));
+    EXPECT_EQ(code, 1) << text;
+    EXPECT_NE(text.find("cannot start"), std::string::npos) << text;
 }
 
 TEST(SandboxCommand, BadFlagsExitTwo) {
