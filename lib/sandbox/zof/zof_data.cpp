@@ -11,7 +11,11 @@ namespace {
 std::string slug(std::string_view name) {
     std::string out;
     for (char c : name) {
-        if (out.size() >= 24) break;
+        if (out.size() >= 32) {
+            // Cut at a word boundary rather than mid-word.
+            if (auto us = out.rfind('_'); us != std::string::npos) out.resize(us);
+            break;
+        }
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
             out += c;
         } else if (c >= 'A' && c <= 'Z') {

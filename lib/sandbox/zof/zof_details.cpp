@@ -42,7 +42,8 @@ std::vector<case_outcome> case_outcomes(const run_record& r, std::string_view st
                 c.duration_ms = 0;
             }
         } else if (status == "canceled") {
-            if (i >= cut) {
+            // Canceled while queued: nothing ran.
+            if (i >= cut || !r.started_at) {
                 c.status = "skipped";
                 c.duration_ms = 0;
             }
