@@ -143,8 +143,12 @@ TEST(TestmoHttp, CountersAreConsistentOnEveryRun) {
             EXPECT_EQ(
                 r.at("thread_count").as_int64(),
                 r.at("thread_active_count").as_int64() + r.at("thread_completed_count").as_int64());
-            if (r.at("status") == 3) EXPECT_GT(r.at("failure_count").as_int64(), 0) << id;
-            if (r.at("status") == 2) EXPECT_EQ(r.at("failure_count").as_int64(), 0) << id;
+            if (r.at("status") == 3) {
+                EXPECT_GT(r.at("failure_count").as_int64(), 0) << id;
+            }
+            if (r.at("status") == 2) {
+                EXPECT_EQ(r.at("failure_count").as_int64(), 0) << id;
+            }
             EXPECT_EQ(r.at("is_completed").as_bool(), !r.at("completed_at").is_null()) << id;
             if (r.at("untested_count").as_int64() > 0) untested_nonzero.insert(id);
         }

@@ -66,7 +66,9 @@ TEST(TestmoWrite, ForcedOutcomesDecideTheEnding) {
             EXPECT_EQ(got.at("completed_count"), 0);
             EXPECT_GT(got.at("untested_count").as_int64(), 0);
         }
-        if (std::string(r.outcome) == "failed") EXPECT_GT(got.at("failure_count").as_int64(), 0);
+        if (std::string(r.outcome) == "failed") {
+            EXPECT_GT(got.at("failure_count").as_int64(), 0);
+        }
     }
 }
 
