@@ -2,6 +2,9 @@
 // clock), forced outcomes, and the reporter flow (threads, tests, complete); same seed, same data.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <set>
+
 #include "testmo_test_env.hpp"
 
 using namespace runhub::test;
@@ -152,4 +155,25 @@ TEST(TestmoSeed, SameSeedSameRunsAndResetRestoresThem) {
     EXPECT_NE(a.get(path).body, page);
     a.emu->reset();
     EXPECT_EQ(a.get(path).body, page);
+}
+
+TEST(TestmoWrite, ConcurrentCreatesGetDistinctIds) {
+    testmo_env env(10);
+    std::vector<std::future<http_reply>> replies;
+    for (int i = 0; i < 12; ++i)
+        replies.push_back(std::async(std::launch::async, [&] {
+            return env.post(env.runs_path(), R"({"name":"parallel","source":"ci"})");
+        }));
+    std::set<std::int64_t> ids;
+    for (auto& f : replies) {
+        auto r = f.get();
+        ASSERT_EQ(r.status, 201) << r.body;
+        ids.insert(parse(r.body).at("id").as_int64());
+    }
+    EXPECT_EQ(ids.size(), 12u);
+    EXPECT_EQ(parse(env.get(env.runs_path() + "?per_page=100").body).at("total").as_int64() +
+                  parse(env.get("/api/v1/projects/2/automation/runs?per_page=100").body)
+                      .at("total")
+                      .as_int64(),
+              22);
 }
