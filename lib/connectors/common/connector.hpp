@@ -1,0 +1,103 @@
+#pragma once
+// The contract between the aggregator (fan-out, merge, cursor) and one vendor's connector.
+// A connector speaks its vendor's API through the shared HTTP client and hands back
+// model::run values; vendor types and quirks never leave its folder.
+//
+// Thread-safety: a connector may be called concurrently from several coroutines.
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/client.hpp"
+#include "http/upstream_error.hpp"
+#include "model/failure.hpp"
+#include "model/run.hpp"
+
+namespace runhub::connectors {
+
+// One configured source (several may share a vendor).
+struct source_config {
+    std::string name;        // "zof", "testmo-mobile"; the prefix of run ids
+    std::string vendor;      // sofy | testerarmy | testmo | buildkite | zof
+    std::string base_url;    // the vendor API root as documented, e.g. "https://api.zof.ai"
+                             // (the sandbox: its /_sandbox/info base_url); no trailing slash
+    std::string credential;  // the secret itself (resolved from env/file by the config loader)
+    // The vendor's scope ids: sofy {application_guid, schedule_guid}, testmo {project_id},
+    // buildkite {org, suite}, testerarmy {project_id}, zof {project_id}.
+    std::map<std::string, std::string> scope;
+    std::chrono::milliseconds timeout{10'000};  // per upstream call, within the request's deadline
+};
+
+// What GET /v1/runs asks of every source. Empty/absent members filter nothing.
+struct list_query {
+    std::optional<model::timestamp> since;  // created_at >= since
+    std::optional<model::timestamp> until;  // created_at <  until
+    std::vector<model::run_status> statuses;
+    std::optional<std::string> branch;
+};
+
+// One page of a source's runs, newest first (model::newer_first), all matching the query.
+struct run_page {
+    std::vector<model::run> runs;
+    // Where the next page starts, opaque to everyone but the connector; nullopt at the end.
+    std::optional<std::string> next;
+};
+
+// A failed upstream call, classified once.
+struct connector_error {
+    http::upstream_error_kind kind = http::upstream_error_kind::network;
+    int http_status = 0;       // the vendor's status when it answered, else 0
+    std::string detail;        // for logs only; may hold vendor text, never shown verbatim
+    bool not_found = false;    // the vendor said the id does not exist
+    bool unsupported = false;  // the vendor cannot do this operation (facade answers 501)
+};
+
+template <class T>
+struct outcome {
+    std::optional<T> value;  // set on success
+    connector_error error;   // meaningful when !value
+    bool ok() const { return value.has_value(); }
+    static outcome success(T v) { return {std::move(v), {}}; }
+    static outcome failure(connector_error e) { return {std::nullopt, std::move(e)}; }
+};
+
+using clock = std::chrono::steady_clock;
+
+class connector {
+  public:
+    virtual ~connector() = default;
+    virtual const source_config& source() const = 0;
+
+    // The page of runs matching `q` that starts at `position` ("" = the newest), holding at most
+    // about `limit` runs (a hint: the connector may return fewer, never more than the vendor's
+    // page). Every run of the source matching q appears in exactly one page of a walk.
+    virtual boost::asio::awaitable<outcome<run_page>> list(list_query q, std::string position,
+                                                           int limit,
+                                                           clock::time_point deadline) = 0;
+    virtual boost::asio::awaitable<outcome<model::run>> get(std::string native_id,
+                                                            clock::time_point deadline) = 0;
+    virtual boost::asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
+        std::string native_id, clock::time_point deadline) = 0;
+};
+
+// What every connector is built with.
+struct connector_deps {
+    std::shared_ptr<http::client> client;  // shared pool, TLS settings (CA file) included
+    http::retry_policy retry;              // for idempotent calls
+    std::function<std::chrono::system_clock::time_point()> now = [] {
+        return std::chrono::system_clock::now();
+    };
+};
+
+// Turns a client_result into a connector_error (when it is not a success).
+connector_error to_connector_error(const http::client_result& r);
+
+// Joins base_url and a path; the path must start with '/'.
+std::string join_url(std::string_view base_url, std::string_view path);
+
+}  // namespace runhub::connectors

@@ -1,0 +1,112 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstring>
+
+#include "model/failure.hpp"
+#include "model/run.hpp"
+
+using namespace runhub::model;
+using namespace std::chrono;
+
+TEST(Timestamp, FormatsWithMillisecondsUtc) {
+    auto t = timestamp(sys_days(year{2026} / 11 / 23)) + hours(12) + minutes(3) + seconds(4) +
+             milliseconds(5);
+    EXPECT_EQ(format_timestamp(t), "2026-11-23T12:03:04.005Z");
+    EXPECT_EQ(parse_timestamp("2026-11-23T12:03:04.005Z"), t);
+    EXPECT_EQ(parse_timestamp("2026-11-23T12:03:04.005123Z"), t);  // truncated to ms
+    EXPECT_EQ(parse_timestamp("2026-11-23T13:03:04.005+01:00"), t);
+    EXPECT_EQ(parse_timestamp("2026-11-23T11:33:04.005-00:30"), t);
+    EXPECT_EQ(parse_timestamp("2026-11-23T12:03:04Z"), t - milliseconds(5));
+}
+
+TEST(Timestamp, RejectsMalformed) {
+    for (const char* bad :
+         {"", "2026-11-23", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-23T24:00:00Z",
+          "2026-11-23T12:00:00", "2026-11-23T12:00:00.Z", "2026-11-23T12:00:00Zjunk",
+          "2026-11-23T12:00:00+0100", "abcd-11-23T12:00:00Z"})
+        EXPECT_FALSE(parse_timestamp(bad)) << bad;
+}
+
+TEST(RunStatus, RoundTrips) {
+    for (auto s : {run_status::queued, run_status::running, run_status::passed, run_status::failed,
+                   run_status::error, run_status::canceled, run_status::stale})
+        EXPECT_EQ(parse_run_status(to_string(s)), s);
+    EXPECT_FALSE(parse_run_status("PASSED"));
+    EXPECT_FALSE(parse_run_status(""));
+}
+
+TEST(RunId, IsUrlSafeAndRoundTrips) {
+    for (const std::string& native : std::vector<std::string>{
+             "abc", "123", "a/b c:d%", "r_01HX~x.y-z", std::string("\xff\x00", 2)}) {
+        auto id = make_run_id("testmo-mobile", native);
+        for (char c : id.substr(id.find(':') + 1))
+            EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || std::strchr("._~-%", c))
+                << id;
+        auto parts = parse_run_id(id);
+        ASSERT_TRUE(parts) << id;
+        EXPECT_EQ(parts->source, "testmo-mobile");
+        EXPECT_EQ(parts->native_id, native);
+    }
+}
+
+TEST(RunId, RejectsMalformed) {
+    for (const char* bad : {"", "nocolon", ":x", "zof:", "zof:%2", "zof:%zz", "zo f:x", "zof:a b"})
+        EXPECT_FALSE(parse_run_id(bad)) << bad;
+}
+
+TEST(Run, NewestFirstThenIdDescending) {
+    run a, b, c, d;
+    a.id = "a:1";
+    a.created_at = timestamp(sys_days(year{2026} / 1 / 2));
+    b.id = "b:1";
+    b.created_at = timestamp(sys_days(year{2026} / 1 / 1));
+    c.id = "c:1";
+    c.created_at = a.created_at;
+    d.id = "d:1";                    // no created_at: last
+    EXPECT_TRUE(newer_first(c, a));  // same time: id descending
+    EXPECT_TRUE(newer_first(a, b));
+    EXPECT_TRUE(newer_first(b, d));
+    EXPECT_FALSE(newer_first(d, b));
+    EXPECT_FALSE(newer_first(a, a));
+}
+
+TEST(Run, JsonHasEveryFieldOfTheModel) {
+    run r;
+    r.id = "zof:r1";
+    r.source = "zof";
+    r.vendor = "zof";
+    r.native_id = "r1";
+    r.name = "smoke";
+    r.status = run_status::failed;
+    r.terminal = true;
+    r.vendor_status = "failed";
+    r.counts = run_counts{10, 7, 2, 1, 0};
+    r.created_at = timestamp(sys_days(year{2026} / 11 / 23));
+    r.duration_ms = 1500;
+    r.branch = "main";
+    r.raw = std::make_shared<boost::json::value>(boost::json::parse(R"({"id":"r1"})"));
+    auto v = boost::json::value_from(r);
+    const auto& o = v.as_object();
+    for (const char* k :
+         {"id",           "source",      "vendor",        "native_id",  "name",       "project",
+          "status",       "terminal",    "vendor_status", "counts",     "created_at", "started_at",
+          "completed_at", "duration_ms", "branch",        "commit_sha", "build",      "device",
+          "environment",  "platform",    "web_url"})
+        EXPECT_TRUE(o.contains(k)) << k;
+    EXPECT_FALSE(o.contains("raw"));
+    EXPECT_EQ(o.at("status").as_string(), "failed");
+    EXPECT_EQ(o.at("created_at").as_string(), "2026-11-23T00:00:00.000Z");
+    EXPECT_TRUE(o.at("started_at").is_null());
+    EXPECT_EQ(o.at("counts").at("failed").as_int64(), 2);
+    EXPECT_TRUE(o.at("duration_ms").is_int64());
+    EXPECT_EQ(to_json(r, true).at("raw").at("id").as_string(), "r1");
+}
+
+TEST(TestFailure, Json) {
+    test_failure f{"login", "timeout", "auth", std::nullopt, 20, std::nullopt};
+    auto v = boost::json::value_from(f);
+    EXPECT_EQ(v.at("name").as_string(), "login");
+    EXPECT_TRUE(v.at("location").is_null());
+    EXPECT_EQ(v.at("duration_ms").as_int64(), 20);
+}
