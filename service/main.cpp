@@ -1,13 +1,13 @@
 // runhub: one REST API over five test-automation vendors. This file only parses the command line
 // and hands over to a subcommand.
-#include "commands.hpp"
-#include "sandbox_command.hpp"
+#include <openssl/opensslv.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/version.hpp>
-#include <openssl/opensslv.h>
-
 #include <iostream>
+
+#include "commands.hpp"
+#include "sandbox_command.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"runhub: one REST API over the test-run APIs of five test-automation vendors"};
@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
     auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP facade");
     serve_cmd->add_option("--config", serve.config_file, "JSON configuration file")
         ->check(CLI::ExistingFile);
-    serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+    serve_cmd->add_option("--listen", serve.listen,
+                          "HOST:PORT to listen on (default 127.0.0.1:8080)");
     serve_cmd->add_option("--threads", serve.threads, "I/O threads (default: the machine's cores)")
         ->check(CLI::Range(1, 256));
     serve_cmd->add_option("--log-level", serve.log_level,

@@ -30,7 +30,7 @@ struct server_options {
     std::chrono::milliseconds write_timeout{30'000};   // to write one response
     std::chrono::milliseconds drain_timeout{10'000};   // in-flight requests get this on shutdown
     bool access_log = true;       // one JSON line per request on the "access" logger
-    std::string name = "runhub";  // tells servers apart in logs ("facade", "sandbox-zof")
+    std::string name = "runhub";  // tells servers apart in logs ("facade", "sandbox-<vendor>")
 };
 
 // Thread-safety: listen() and use_tls() before running the io_context; shutdown() and the
