@@ -1,0 +1,106 @@
+#include "connectors/zof/zof_connector.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url.hpp>
+
+#include "connectors/common/json_access.hpp"
+#include "connectors/zof/zof_mapping.hpp"
+#include "connectors/zof/zof_paging.hpp"
+
+namespace runhub::connectors::zof {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+connector_error malformed(std::string detail) {
+    connector_error e;
+    e.kind = http::upstream_error_kind::malformed;
+    e.detail = "zof: " + std::move(detail);
+    return e;
+}
+
+class zof_connector final : public connector {
+  public:
+    zof_connector(source_config src, connector_deps deps)
+        : src_(std::move(src)), deps_(std::move(deps)) {
+        if (auto it = src_.scope.find("project_id"); it != src_.scope.end()) project_ = it->second;
+    }
+
+    const source_config& source() const override { return src_; }
+
+    asio::awaitable<outcome<run_page>> list(list_query q, std::string position, int limit,
+                                            clock::time_point deadline) override {
+        if (matches_nothing(q)) co_return outcome<run_page>::success({});
+        auto url = list_url(src_.base_url, q, project_, position, limit);
+        auto body = co_await get_body(std::move(url), deadline);
+        if (!body.ok()) co_return outcome<run_page>::failure(body.error);
+        co_return parse_list_page(*body.value, q, src_.name, project_, position);
+    }
+
+    asio::awaitable<outcome<model::run>> get(std::string native_id,
+                                             clock::time_point deadline) override {
+        auto doc = co_await get_run_json(std::move(native_id), deadline);
+        if (!doc.ok()) co_return outcome<model::run>::failure(doc.error);
+        co_return map_run(*doc.value, src_.name);
+    }
+
+    asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
+        std::string native_id, clock::time_point deadline) override {
+        using result = outcome<std::vector<model::test_failure>>;
+        auto doc = co_await get_run_json(std::move(native_id), deadline);
+        if (!doc.ok()) co_return result::failure(doc.error);
+        co_return map_failures(*doc.value);
+    }
+
+  private:
+    // GET /v1/runs/{id} as JSON; a run of another project than the source's is not found.
+    asio::awaitable<outcome<json::value>> get_run_json(std::string native_id,
+                                                       clock::time_point deadline) {
+        using result = outcome<json::value>;
+        boost::urls::url u(join_url(src_.base_url, "/v1/runs"));
+        u.segments().push_back(native_id);
+        std::string url(u.buffer());
+        auto body = co_await get_body(url, deadline);
+        if (!body.ok()) co_return result::failure(body.error);
+        auto doc = parse_json(*body.value);
+        if (!doc || !doc->is_object()) co_return result::failure(malformed("run body is not JSON"));
+        auto project = get_string(*doc, "project_id");
+        if (!project_.empty() && project && *project != project_) {
+            connector_error e;
+            e.kind = http::upstream_error_kind::client;
+            e.http_status = 404;
+            e.not_found = true;
+            e.detail = "zof: run belongs to another project";
+            co_return result::failure(e);
+        }
+        co_return result::success(std::move(*doc));
+    }
+
+    // One GET with retries within min(deadline, now + source timeout).
+    asio::awaitable<outcome<std::string>> get_body(std::string url, clock::time_point deadline) {
+        using result = outcome<std::string>;
+        auto d = std::min(deadline, clock::now() + src_.timeout);
+        http::client_request req;
+        req.method = "GET";
+        req.url = std::move(url);
+        req.headers.set("Authorization", "Bearer " + src_.credential);
+        req.headers.set("Accept", "application/json");
+        auto r = co_await deps_.client->send_with_retry(req, d, deps_.retry);
+        if (!r.ok()) co_return result::failure(to_connector_error(r));
+        co_return result::success(std::move(r.response->body));
+    }
+
+    source_config src_;
+    connector_deps deps_;
+    std::string project_;
+};
+
+}  // namespace
+
+std::unique_ptr<connector> make_zof_connector(source_config source, connector_deps deps) {
+    return std::make_unique<zof_connector>(std::move(source), std::move(deps));
+}
+
+}  // namespace runhub::connectors::zof
