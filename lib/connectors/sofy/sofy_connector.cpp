@@ -1,0 +1,190 @@
+#include "connectors/sofy/sofy_connector.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "connectors/common/json_access.hpp"
+#include "connectors/sofy/sofy_mapping.hpp"
+#include "connectors/sofy/sofy_paging.hpp"
+
+namespace runhub::connectors::sofy {
+namespace {
+
+namespace asio = boost::asio;
+
+connector_error malformed(int status, std::string detail) {
+    connector_error e;
+    e.kind = http::upstream_error_kind::malformed;
+    e.http_status = status;
+    e.detail = "sofy: " + std::move(detail);
+    return e;
+}
+
+class sofy_connector final : public connector {
+  public:
+    sofy_connector(source_config cfg, connector_deps deps)
+        : cfg_(std::move(cfg)), deps_(std::move(deps)) {
+        if (auto it = cfg_.scope.find("application_guid"); it != cfg_.scope.end())
+            application_guid_ = it->second;
+        if (auto it = cfg_.scope.find("schedule_guid"); it != cfg_.scope.end())
+            schedule_guid_ = it->second;
+        if (auto it = cfg_.scope.find("lookback_days"); it != cfg_.scope.end()) {
+            int days = 0;
+            auto [p, ec] =
+                std::from_chars(it->second.data(), it->second.data() + it->second.size(), days);
+            if (ec == std::errc() && days > 0) lookback_ = std::chrono::days(days);
+        }
+    }
+
+    const source_config& source() const override { return cfg_; }
+
+    asio::awaitable<outcome<run_page>> list(list_query q, std::string position, int limit,
+                                            clock::time_point deadline) override {
+        // Sofy runs carry no branch: nothing to ask for.
+        if (q.branch) co_return outcome<run_page>::success(run_page{});
+        std::optional<sofy_position> start;
+        if (position.empty()) {
+            auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(deps_.now());
+            start = first_position(q, now, lookback_);
+        } else {
+            start = decode_position(position);
+        }
+        if (!start) {
+            connector_error e;
+            e.kind = http::upstream_error_kind::client;
+            e.detail = "sofy: not a position of this connector";
+            co_return outcome<run_page>::failure(std::move(e));
+        }
+        // GCC 12: locals that live across the co_await inside the loop stay at function scope.
+        std::vector<sofy_record> records;
+        std::string target;
+        http::client_result r;
+        vendor_page page;
+        assembled a;
+        // Whole groups only: when the first group runs past this vendor page, read the next.
+        for (int extra = 0; extra < 50; ++extra) {
+            target = list_target(*start, application_guid_, extra);
+            r = co_await send_get(target, deadline);
+            if (!r.ok()) co_return outcome<run_page>::failure(to_connector_error(r));
+            page = parse_list(r.response->body);
+            if (!page.problem.empty())
+                co_return outcome<run_page>::failure(malformed(r.response->status, page.problem));
+            std::int64_t first_index =
+                (start->offset / vendor_page_size + extra) * vendor_page_size;
+            std::size_t skip = extra == 0 ? start->offset % vendor_page_size : 0;
+            bool short_page = page.records.size() < static_cast<std::size_t>(vendor_page_size);
+            bool at_end =
+                short_page ||
+                first_index + static_cast<std::int64_t>(page.records.size()) >= page.total;
+            if (skip < page.records.size())
+                records.insert(records.end(), std::make_move_iterator(page.records.begin() + skip),
+                               std::make_move_iterator(page.records.end()));
+            a = assemble(records, *start, at_end, limit, q, cfg_.name, schedule_guid_);
+            if (!a.need_more) {
+                run_page out;
+                out.runs = std::move(a.runs);
+                if (a.next) out.next = encode_position(*a.next);
+                co_return outcome<run_page>::success(std::move(out));
+            }
+        }
+        co_return outcome<run_page>::failure(malformed(200, "a group larger than 50 pages"));
+    }
+
+    asio::awaitable<outcome<model::run>> get(std::string native_id,
+                                             clock::time_point deadline) override {
+        std::vector<sofy_record> records;
+        connector_error err;
+        std::optional<group_ref> ref = parse_group_native_id(native_id);
+        bool found = co_await fetch_group(native_id, deadline, records, err);
+        if (!found) co_return outcome<model::run>::failure(std::move(err));
+        co_return outcome<model::run>::success(
+            map_group(records, cfg_.name, ref->scheduled_run_guid));
+    }
+
+    asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
+        std::string native_id, clock::time_point deadline) override {
+        using result_t = outcome<std::vector<model::test_failure>>;
+        std::vector<sofy_record> records;
+        connector_error err;
+        bool found = co_await fetch_group(native_id, deadline, records, err);
+        if (!found) co_return result_t::failure(std::move(err));
+        co_return result_t::success(map_failures(records));
+    }
+
+  private:
+    // The status route of one group: its test runs into `records`, else the error into `err`.
+    asio::awaitable<bool> fetch_group(std::string native_id, clock::time_point deadline,
+                                      std::vector<sofy_record>& records, connector_error& err) {
+        std::optional<group_ref> ref = parse_group_native_id(native_id);
+        if (!ref) {
+            err.kind = http::upstream_error_kind::client;
+            err.not_found = true;
+            err.detail = "sofy: not a group id of this connector";
+            co_return false;
+        }
+        std::string target = "/scheduler-microservice/scheduled-runs/" + ref->scheduled_run_guid +
+                             "/status/" + ref->group_id;
+        http::client_result r = co_await send_get(std::move(target), deadline);
+        if (!r.ok()) {
+            err = to_connector_error(r);
+            // Sofy answers an unknown scheduled-run GUID or group id with 400 (vendor-notes
+            // §1.6, "Scheduled run ID / Test run ID not found or invalid").
+            if (r.response && r.response->status == 400) err.not_found = true;
+            co_return false;
+        }
+        auto doc = parse_json(r.response->body);
+        const boost::json::value* data = doc ? member(*doc, "data") : nullptr;
+        if (!data || !data->is_array()) {
+            err = malformed(r.response->status, "status answer without a data array");
+            co_return false;
+        }
+        for (const auto& v : data->get_array()) {
+            auto p = parse_record(v);
+            if (!p.record) {
+                err = malformed(r.response->status, p.problem);
+                co_return false;
+            }
+            records.push_back(std::move(*p.record));
+        }
+        if (records.empty()) {
+            err.kind = http::upstream_error_kind::client;
+            err.http_status = r.response->status;
+            err.not_found = true;
+            err.detail = "sofy: the group has no test runs";
+            co_return false;
+        }
+        co_return true;
+    }
+
+    asio::awaitable<http::client_result> send_get(std::string target, clock::time_point deadline) {
+        http::client_request req;
+        req.method = "GET";
+        req.url = join_url(cfg_.base_url, target);
+        req.headers.set("x-sofy-auth-key", cfg_.credential);
+        req.headers.set("Accept", "application/json");
+        auto d = std::min(deadline, clock::now() + cfg_.timeout);
+        http::client_result r =
+            co_await deps_.client->send_with_retry(std::move(req), d, deps_.retry);
+        if (!r.ok())
+            spdlog::debug("sofy {}: GET {}: {} {}", cfg_.name, target, http::to_string(r.error),
+                          r.detail);
+        co_return r;
+    }
+
+    source_config cfg_;
+    connector_deps deps_;
+    std::string application_guid_;
+    std::string schedule_guid_;  // for records that do not name their scheduled run
+    std::chrono::days lookback_ = default_lookback;
+};
+
+}  // namespace
+
+std::unique_ptr<connector> make_sofy_connector(source_config cfg, connector_deps deps) {
+    return std::make_unique<sofy_connector>(std::move(cfg), std::move(deps));
+}
+
+}  // namespace runhub::connectors::sofy
