@@ -260,3 +260,32 @@ TEST_F(SofyHttp, ResetIsNetwork) {
     ASSERT_FALSE(page.ok());
     EXPECT_EQ(page.error.kind, upstream_error_kind::network);
 }
+
+// Last: it adds a run (and resets the sandbox after).
+TEST_F(SofyHttp, NewRunsDuringAWalkMoveNothingTwice) {
+    auto c = all_apps();
+    auto before = walk(*c, {}, 100);
+    ASSERT_FALSE(before.empty());
+    auto s = env_->source("sofy");
+    std::vector<run> seen;
+    std::string position;
+    for (int i = 0; i < 1000; ++i) {
+        auto page = env_->run(c->list({}, position, 5, sandbox_env::deadline(10s)));
+        ASSERT_TRUE(page.ok()) << page.error.detail;
+        seen.insert(seen.end(), page.value->runs.begin(), page.value->runs.end());
+        if (i < 3) {
+            // A new group of test runs lands at the top and moves every row down.
+            env_->vendor_post("sofy",
+                              "/scheduler-microservice/scheduled-runs/" +
+                                  s.scope.at("schedule_guid") +
+                                  "/execute?appHash=" + s.scope.at("app_hash"),
+                              "");
+        }
+        if (!page.value->next) break;
+        position = *page.value->next;
+    }
+    env_->reset("sofy");
+    expect_once_and_ordered(seen);
+    ASSERT_EQ(seen.size(), before.size());
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].id, before[i].id);
+}

@@ -110,6 +110,18 @@ boost::json::value sandbox_env::vendor_get(const std::string& vendor, const std:
     return boost::json::parse(r.body);
 }
 
+boost::json::value sandbox_env::vendor_post(const std::string& vendor, const std::string& target,
+                                            const std::string& body) {
+    auto r = call(vendor, "POST", target, body, true);
+    if (r.status / 100 != 2) throw std::runtime_error(target + ": " + r.body);
+    return boost::json::parse(r.body);
+}
+
+void sandbox_env::reset(const std::string& vendor) {
+    auto r = call(vendor, "POST", "/_sandbox/reset", "", false);
+    if (r.status != 200) throw std::runtime_error("reset: " + r.body);
+}
+
 std::int64_t sandbox_env::requests(const std::string& vendor, const std::string& route) {
     auto s = stats(vendor);
     auto* n = s.at("by_route").as_object().if_contains(route);

@@ -54,6 +54,11 @@ class sandbox_env {
     boost::json::value stats(const std::string& vendor);
     // GET with the vendor's credential, for expectations from the vendor's own answers.
     boost::json::value vendor_get(const std::string& vendor, const std::string& target);
+    // POST with the vendor's credential; throws unless 2xx.
+    boost::json::value vendor_post(const std::string& vendor, const std::string& target,
+                                   const std::string& body);
+    // POST /_sandbox/reset: the seed's data again.
+    void reset(const std::string& vendor);
     // How many requests the vendor's port counted on one route ("GET /api/v1/runs").
     std::int64_t requests(const std::string& vendor, const std::string& route);
 

@@ -251,3 +251,24 @@ TEST_F(TesterArmyHttp, WrongCredentialIsAClientError) {
     EXPECT_EQ(page.error.kind, upstream_error_kind::client);
     EXPECT_EQ(page.error.http_status, 401);
 }
+
+// Last: it adds runs (and resets the sandbox after).
+TEST_F(TesterArmyHttp, NewRunsDuringAWalkMoveNothingTwice) {
+    auto c = all_projects();
+    auto before = walk(*c, {}, 100);
+    ASSERT_FALSE(before.empty());
+    std::vector<run> seen;
+    std::string position;
+    for (int i = 0; i < 1000; ++i) {
+        auto page = env_->run(c->list({}, position, 40, sandbox_env::deadline(10s)));
+        ASSERT_TRUE(page.ok()) << page.error.detail;
+        seen.insert(seen.end(), page.value->runs.begin(), page.value->runs.end());
+        if (i < 3) env_->vendor_post("testerarmy", "/api/v1/runs", R"({"prompt":"check login"})");
+        if (!page.value->next) break;
+        position = *page.value->next;
+    }
+    env_->reset("testerarmy");
+    expect_once_and_ordered(seen);
+    ASSERT_EQ(seen.size(), before.size());
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].id, before[i].id);
+}
