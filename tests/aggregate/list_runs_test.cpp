@@ -132,7 +132,9 @@ TEST(ListRuns, RunsAppearingAtTheTopDuringAWalkAreNeitherRepeatedNorLost) {
         std::vector<std::string> seen;
         std::string cursor;
         int n = 100;
+        int pages = 0;
         do {
+            ASSERT_LT(++pages, 100);
             auto out = t.page(fakes, 4, cursor);
             for (auto& id : ids(out.data)) seen.push_back(id);
             cursor = out.next_cursor.value_or("");

@@ -190,7 +190,9 @@ TEST(Merge, NewRunsAtTheTopBetweenPagesAreNeitherRepeatedNorShown) {
     std::vector<std::string> seen;
     std::optional<cursor_state> cursor;
     int n = 100;
+    int pages = 0;
     do {
+        ASSERT_LT(++pages, 100);
         auto out = one_page(ps, cursor, 2, 2);
         for (auto& id : ids(out.runs)) seen.push_back(id);
         cursor = out.next;
