@@ -243,6 +243,35 @@ TEST(ListRuns, RefusesCursorsThatAreForgedOrForAnotherQuery) {
     for (std::size_t i = 0; i < fakes.size(); ++i) EXPECT_EQ(fakes[i]->calls, calls_before[i]);
 }
 
+TEST(ListRuns, AsksTheSourcesConcurrently) {
+    api t;
+    auto fakes = three_sources(4);
+    for (auto& f : fakes) {
+        f->meter = fakes[0]->meter;
+        f->latency = 20ms;
+    }
+    auto out = t.page(fakes, 6);
+    EXPECT_EQ(out.data.size(), 6u);
+    EXPECT_EQ(fakes[0]->meter->max, 3);
+}
+
+TEST(ListRuns, EverySourceFailingGivesAnEmptyAnswerWithEveryStatus) {
+    api t;
+    auto fakes = three_sources(4);
+    fakes[0]->fail_all = true;
+    fakes[1]->fail_all = true;
+    fakes[2]->hang = true;
+    auto req = t.request(fakes, 5);
+    req.deadline = clock::now() + 100ms;
+    auto out = t.call(std::move(req));
+    ASSERT_TRUE(out);
+    EXPECT_TRUE(out->data.empty());
+    EXPECT_FALSE(out->next_cursor);
+    EXPECT_EQ(out->sources[0].status, source_status::error);
+    EXPECT_EQ(out->sources[1].status, source_status::error);
+    EXPECT_EQ(out->sources[2].status, source_status::timeout);
+}
+
 TEST(ListRuns, TheLastPageHasNoCursor) {
     api t;
     auto fakes = three_sources(10);
