@@ -300,6 +300,13 @@ asio::awaitable<client_result> client::send(client_request req, clock::time_poin
                      !parser->got_some();
         if (stale && round == 0 && clock::now() < deadline) continue;
         result.error = classify_transport(ec, clock::now() >= deadline);
+        // An answer cut off after it began (the peer closed mid-head or mid-body, with or
+        // without a TLS close_notify) is a broken answer, not a transport or TLS failure.
+        if (wrote && parser->got_some() && result.error != upstream_error_kind::timeout &&
+            (ec == bhttp::error::partial_message || ec == bhttp::error::end_of_stream ||
+             ec == asio::ssl::error::stream_truncated || ec == asio::error::eof ||
+             ec == asio::error::connection_reset))
+            result.error = upstream_error_kind::malformed;
         result.detail = ec.message();
         co_return result;
     }

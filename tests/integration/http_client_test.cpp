@@ -41,6 +41,11 @@ struct scripted_server {
             ++*calls;
             co_return http::response::json(503, "{}");
         });
+        routes->add("GET", "/cut", [](http::request&) -> asio::awaitable<http::response> {
+            auto r = http::response::json(200, R"({"runs":[1,2,3,4,5,6,7,8,9,10]})");
+            r.how = http::delivery::truncate;
+            co_return r;
+        });
         routes->add("GET", "/slow", [](http::request&) -> asio::awaitable<http::response> {
             asio::steady_timer t(co_await asio::this_coro::executor, 2s);
             co_await t.async_wait(asio::use_awaitable);
@@ -213,4 +218,16 @@ TEST(HttpClient, ConnectionBoundIsRespected) {
     EXPECT_EQ(ok.load(), 6);
     EXPECT_LE(c.open_connections(), 2u);
     EXPECT_EQ(s.calls->load(), 6);
+}
+
+TEST(HttpClient, AnswerCutOffMidBodyIsMalformed) {
+    scripted_server s({});
+    asio::io_context io;
+    http::client c(io.get_executor(), {});
+    auto r = run(io, [&]() -> asio::awaitable<http::client_result> {
+        http::client_request req{"GET", s.url("/cut"), {}, {}};
+        co_return co_await c.send(req, http::client::clock::now() + 5s);
+    });
+    EXPECT_EQ(r.error, http::upstream_error_kind::malformed) << r.detail;
+    EXPECT_EQ(c.open_connections(), 0u);
 }

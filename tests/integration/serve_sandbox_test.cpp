@@ -58,6 +58,28 @@ TEST(ServeSandbox, AllFiveVendorsAnswerOverVerifiedTls) {
             << vendor << ": " << refused.detail;
     }
 
+    // A TLS answer cut off mid-body (no close_notify) is a malformed answer, not a TLS failure.
+    {
+        auto zof = p.wait_for_output("sandbox vendor zof at ", 1s);
+        std::string base = zof->substr(0, zof->find(' '));
+        asio::io_context io;
+        http::client c(io.get_executor(), {.ca_file = *ca});
+        http::client_request set{"POST", base + "/_sandbox/faults", {}, R"({"truncate_rate":1})"};
+        set.headers.add("Content-Type", "application/json");
+        http::client_request list{"GET", base + "/v1/runs?limit=50", {}, {}};
+        auto fut = asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<http::client_result> {
+                auto first = co_await c.send(set, http::client::clock::now() + 10s);
+                if (!first.ok()) co_return first;
+                co_return co_await c.send(list, http::client::clock::now() + 10s);
+            },
+            asio::use_future);
+        io.run();
+        auto r = fut.get();
+        EXPECT_EQ(r.error, http::upstream_error_kind::malformed) << r.detail;
+    }
+
     test::http_client facade(static_cast<std::uint16_t>(std::stoi(*port_text)));
     EXPECT_EQ(facade.request("GET", "/readyz").status, 200);
     p.signal(SIGTERM);
