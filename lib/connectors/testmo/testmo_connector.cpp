@@ -42,7 +42,8 @@ class testmo_connector final : public connector {
         using result = outcome<run_page>;
         auto at = start_position(position, limit);
         if (!at) co_return result::failure(bad_position());
-        if (matches_nothing(q)) co_return result::success({});
+        run_page none;  // a named local: no braced temporary in a coroutine statement (GCC 12)
+        if (matches_nothing(q)) co_return result::success(std::move(none));
         auto url = list_url(src_.base_url, project_, q, *at);
         auto r = co_await fetch(url, deadline);
         if (!r.ok()) co_return result::failure(r.error);

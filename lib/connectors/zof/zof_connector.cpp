@@ -32,7 +32,8 @@ class zof_connector final : public connector {
 
     asio::awaitable<outcome<run_page>> list(list_query q, std::string position, int limit,
                                             clock::time_point deadline) override {
-        if (matches_nothing(q)) co_return outcome<run_page>::success({});
+        run_page none;  // a named local: no braced temporary in a coroutine statement (GCC 12)
+        if (matches_nothing(q)) co_return outcome<run_page>::success(std::move(none));
         auto url = list_url(src_.base_url, q, project_, position, limit);
         auto body = co_await get_body(std::move(url), deadline);
         if (!body.ok()) co_return outcome<run_page>::failure(body.error);

@@ -221,3 +221,13 @@ TEST_F(ZofHttp, ResetIsNetwork) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error.kind, http::upstream_error_kind::network);
 }
+
+TEST_F(ZofHttp, StaleOnlyQueryAnswersEmptyWithoutACall) {
+    list_query q;
+    q.statuses = {model::run_status::stale};
+    auto r = list(q, "", 10);
+    ASSERT_TRUE(r.ok()) << r.error.detail;
+    EXPECT_TRUE(r.value->runs.empty());
+    EXPECT_FALSE(r.value->next);
+    EXPECT_EQ(env.stats().at("total").as_int64(), 0);
+}
