@@ -214,3 +214,33 @@ TEST_F(TestmoHttp, CanceledOnlyQueryAnswersEmptyWithoutACall) {
     EXPECT_FALSE(r.value->next);
     EXPECT_EQ(env.stats().at("total").as_int64(), 0);
 }
+
+TEST_F(TestmoHttp, WalkWhileRunsAppearAtTheTopReturnsEachEarlierRunOnce) {
+    std::set<std::string> before;
+    for (const auto& r : walk({}, 15)) before.insert(r.id);
+    ASSERT_GT(before.size(), 100u);
+
+    auto first = list({}, "", 15);
+    ASSERT_TRUE(first.ok()) << first.error.detail;
+    std::vector<model::run> seen = first.value->runs;
+    // New runs land at the top and push every page down (POST …/automation/runs, documented).
+    for (int i = 0; i < 20; ++i) {
+        auto made =
+            env.call("POST", runs_path(),
+                     R"({"name":"inserted )" + std::to_string(i) + R"(","source":"ci"})", true);
+        ASSERT_TRUE(made.ok()) << made.detail;
+        ASSERT_EQ(made.response->status, 201) << made.response->body;
+    }
+    std::string pos = *first.value->next;
+    for (int pages = 0; pages < 100; ++pages) {
+        auto p = list({}, pos, 15);
+        ASSERT_TRUE(p.ok()) << p.error.detail;
+        seen.insert(seen.end(), p.value->runs.begin(), p.value->runs.end());
+        if (!p.value->next) break;
+        pos = *p.value->next;
+    }
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), model::newer_first));
+    std::set<std::string> ids;
+    for (const auto& r : seen) EXPECT_TRUE(ids.insert(r.id).second) << "duplicate " << r.id;
+    EXPECT_EQ(ids, before);
+}

@@ -226,3 +226,33 @@ TEST_F(ZofHttp, StaleOnlyQueryAnswersEmptyWithoutACall) {
     EXPECT_FALSE(r.value->next);
     EXPECT_EQ(env.stats().at("total").as_int64(), 0);
 }
+
+TEST_F(ZofHttp, WalkWhileRunsAppearAtTheTopReturnsEachEarlierRunOnce) {
+    std::set<std::string> before;
+    for (const auto& r : walk({}, 20)) before.insert(r.id);
+    ASSERT_GT(before.size(), 50u);
+
+    auto first = list({}, "", 20);
+    ASSERT_TRUE(first.ok()) << first.error.detail;
+    std::vector<model::run> seen = first.value->runs;
+    for (int i = 0; i < 10; ++i) {  // POST /v1/runs (documented), new runs at the top
+        auto body = R"({"project_id":")" + env.scope("project_id") +
+                    R"(","environment":"staging","test_suite_id":")" + env.scope("test_suite_id") +
+                    R"("})";
+        auto made = env.call("POST", "/v1/runs", body, true);
+        ASSERT_TRUE(made.ok()) << made.detail;
+        ASSERT_LT(made.response->status, 300) << made.response->body;
+    }
+    std::string pos = *first.value->next;
+    for (int pages = 0; pages < 100; ++pages) {
+        auto p = list({}, pos, 20);
+        ASSERT_TRUE(p.ok()) << p.error.detail;
+        seen.insert(seen.end(), p.value->runs.begin(), p.value->runs.end());
+        if (!p.value->next) break;
+        pos = *p.value->next;
+    }
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), model::newer_first));
+    std::set<std::string> ids;
+    for (const auto& r : seen) EXPECT_TRUE(ids.insert(r.id).second) << "duplicate " << r.id;
+    EXPECT_EQ(ids, before);
+}
