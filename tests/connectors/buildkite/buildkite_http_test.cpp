@@ -214,3 +214,36 @@ TEST_F(BuildkiteHttp, ResetIsNetwork) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error.kind, http::upstream_error_kind::network);
 }
+
+TEST_F(BuildkiteHttp, WalkWhileRunsAppearAtTheTopReturnsEachEarlierRunOnce) {
+    std::set<std::string> before;
+    for (const auto& r : walk({}, 25)) before.insert(r.id);
+    ASSERT_GT(before.size(), 100u);
+
+    auto first = list({}, "", 25);
+    ASSERT_TRUE(first.ok()) << first.error.detail;
+    std::vector<model::run> seen = first.value->runs;
+    // Runs are born from uploads (vendor-notes §4.4); each new run_env key is a new run.
+    for (int i = 0; i < 30; ++i) {
+        auto body = R"({"format":"json","run_env":{"CI":"buildkite","key":"walk-)" +
+                    std::to_string(i) +
+                    R"(","branch":"main","commit_sha":"abc"},"data":[{"id":"t1","name":"a",)"
+                    R"("result":"passed","history":{"duration":1.0}}]})";
+        auto made =
+            env.call_as("POST", "/v1/uploads", body, "Authorization", env.scope("upload_token"));
+        ASSERT_TRUE(made.ok()) << made.detail;
+        ASSERT_LT(made.response->status, 300) << made.response->body;
+    }
+    std::string pos = *first.value->next;
+    for (int pages = 0; pages < 100; ++pages) {
+        auto p = list({}, pos, 25);
+        ASSERT_TRUE(p.ok()) << p.error.detail;
+        seen.insert(seen.end(), p.value->runs.begin(), p.value->runs.end());
+        if (!p.value->next) break;
+        pos = *p.value->next;
+    }
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end(), model::newer_first));
+    std::set<std::string> ids;
+    for (const auto& r : seen) EXPECT_TRUE(ids.insert(r.id).second) << "duplicate " << r.id;
+    EXPECT_EQ(ids, before);
+}

@@ -63,12 +63,19 @@ class sandbox_env {
     // One request to the vendor's port (control routes, or the vendor API walked directly).
     http::client_result call(std::string method, std::string path, std::string body = {},
                              bool auth = false) {
+        return auth ? call_as(std::move(method), std::move(path), std::move(body), info.auth_header,
+                              info.auth_value)
+                    : call_as(std::move(method), std::move(path), std::move(body), {}, {});
+    }
+    // The same with one credential header of the caller's choice ("" = none).
+    http::client_result call_as(std::string method, std::string path, std::string body,
+                                std::string header, std::string value) {
         http::client_request req;
         req.method = std::move(method);
         req.url = info.base_url + path;
         req.body = std::move(body);
         if (!req.body.empty()) req.headers.set("Content-Type", "application/json");
-        if (auth) req.headers.set(info.auth_header, info.auth_value);
+        if (!header.empty()) req.headers.set(header, std::move(value));
         auto c = client;
         return run([c, req]() -> boost::asio::awaitable<http::client_result> {
             auto r = co_await c->send(req, http::client::clock::now() + std::chrono::seconds(10));
