@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,8 +28,8 @@ class sandbox_env {
         sandbox::sandbox_runner_options o;
         o.port_base = 0;
         o.tls = true;
-        o.ca_out = ::testing::TempDir() + "runhub-" + vendor + "-ca-" + std::to_string(::getpid()) +
-                   "-" + std::to_string(n++) + ".pem";
+        o.ca_out = ca_path_ = ::testing::TempDir() + "runhub-" + vendor + "-ca-" +
+                              std::to_string(::getpid()) + "-" + std::to_string(n++) + ".pem";
         runner_ = std::make_unique<sandbox::sandbox_runner>(sb_io_, o);
         runner_->start();
         for (auto& v : runner_->vendors())
@@ -43,6 +44,7 @@ class sandbox_env {
         boost::asio::post(sb_io_, [this] { runner_->shutdown([this] { sb_io_.stop(); }); });
         thread_.join();
         runner_.reset();
+        std::remove(ca_path_.c_str());
     }
 
     std::string scope(const std::string& key) const {
@@ -101,6 +103,7 @@ class sandbox_env {
     boost::asio::io_context sb_io_;
     std::unique_ptr<sandbox::sandbox_runner> runner_;
     std::thread thread_;
+    std::string ca_path_;
 };
 
 }  // namespace runhub::test
