@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "connectors/buildkite/page_walk.hpp"
+#include "connectors/common/page_walk.hpp"
 #include "connectors/common/connector.hpp"
 
 namespace runhub::connectors::buildkite {

@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "connectors/common/connector.hpp"
-#include "connectors/testmo/page_walk.hpp"
+#include "connectors/common/page_walk.hpp"
 
 namespace runhub::connectors::testmo {
 

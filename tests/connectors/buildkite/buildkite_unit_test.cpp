@@ -8,7 +8,7 @@
 #include "connectors/buildkite/buildkite_paging.hpp"
 #include "connectors/buildkite/buildkite_status.hpp"
 #include "connectors/buildkite/link_header.hpp"
-#include "connectors/buildkite/page_walk.hpp"
+#include "connectors/common/page_walk.hpp"
 
 using namespace runhub;
 using namespace runhub::connectors;

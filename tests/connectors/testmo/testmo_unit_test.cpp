@@ -3,7 +3,7 @@
 
 #include <boost/json.hpp>
 
-#include "connectors/testmo/page_walk.hpp"
+#include "connectors/common/page_walk.hpp"
 #include "connectors/testmo/testmo_mapping.hpp"
 #include "connectors/testmo/testmo_paging.hpp"
 #include "connectors/testmo/testmo_status.hpp"

@@ -1,9 +1,9 @@
-#include "connectors/testmo/page_walk.hpp"
+#include "connectors/common/page_walk.hpp"
 
 #include <algorithm>
 #include <charconv>
 
-namespace runhub::connectors::testmo {
+namespace runhub::connectors {
 
 namespace {
 
@@ -96,4 +96,4 @@ run_page finish_page(std::vector<model::run> vendor_order, const page_position& 
     return page;
 }
 
-}  // namespace runhub::connectors::testmo
+}  // namespace runhub::connectors

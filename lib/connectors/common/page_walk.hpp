@@ -1,7 +1,7 @@
 #pragma once
-// Exactly-once walks over page-number paging (Buildkite `page`/`per_page`). A page number is not
-// a stable position: runs created during a walk push older runs down one page, so the next page
-// would start with runs already returned. The position therefore carries, besides the page
+// Exactly-once walks over page-number paging (Buildkite, Testmo: `page`/`per_page`). A page number
+// is not a stable position: runs created during a walk push older runs down one page, so the next
+// page would start with runs already returned. The position therefore carries, besides the page
 // number and the page size fixed at the walk's start, a watermark: the oldest created_at seen
 // so far and the ids seen at exactly that instant. Runs at or above the watermark that were
 // already seen are dropped. This relies on the vendor's documented newest-first order.
@@ -13,7 +13,7 @@
 
 #include "connectors/common/connector.hpp"
 
-namespace runhub::connectors::buildkite {
+namespace runhub::connectors {
 
 struct page_position {
     int page = 1;
@@ -33,4 +33,4 @@ run_page finish_page(std::vector<model::run> vendor_order, const page_position& 
                      std::optional<int> next_page, const list_query& q,
                      const std::function<bool(const model::run&)>& keep);
 
-}  // namespace runhub::connectors::buildkite
+}  // namespace runhub::connectors
