@@ -6,7 +6,7 @@
 
 #include "connectors/buildkite/buildkite_connector.hpp"
 #include "connectors/buildkite/link_header.hpp"
-#include "sandbox_env.hpp"
+#include "connectors/common/sandbox_env.hpp"
 
 using namespace runhub;
 using namespace runhub::connectors;

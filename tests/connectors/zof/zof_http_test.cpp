@@ -5,7 +5,7 @@
 #include <set>
 
 #include "connectors/zof/zof_connector.hpp"
-#include "sandbox_env.hpp"
+#include "connectors/common/sandbox_env.hpp"
 
 using namespace runhub;
 using namespace runhub::connectors;

@@ -1,3 +1,4 @@
+// Shared by the Zof, Testmo and Buildkite connector tests: the whole sandbox over verified TLS.
 #pragma once
 // The sandbox (all five emulators, TLS with a generated CA, ephemeral ports) on its own thread,
 // and a verifying http::client on the test's io_context. Used as a black box over HTTP.
