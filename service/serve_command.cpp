@@ -1,4 +1,5 @@
 // `runhub serve`: load the configuration, build the facade, run until SIGTERM/SIGINT, drain.
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -9,16 +10,27 @@
 #include <iostream>
 #include <thread>
 
+#include "aggregate/cursor_codec.hpp"
 #include "api/ops_routes.hpp"
+#include "api/runs_routes.hpp"
 #include "commands.hpp"
 #include "config/config.hpp"
 #include "config/listen_address.hpp"
+#include "connectors/registry.hpp"
 #include "http/server.hpp"
 #include "sandbox/runner/sandbox_runner.hpp"
 
 namespace runhub::service {
 
 namespace {
+
+// The cursor key: random per process until the configuration can hold one (issue 4).
+std::string random_key() {
+    std::string key(32, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1)
+        throw std::runtime_error("no randomness for the cursor key");
+    return key;
+}
 
 std::string default_ca_path() {
     const char* dir = std::getenv("TMPDIR");
@@ -93,8 +105,29 @@ int run_serve(const serve_flags& flags) {
                          v.auth_value);
         spdlog::info("sandbox TLS CA: {}", sandbox_runner->ca_file());
     }
+    // The read API. Sources come from --sandbox for now (the `sources` configuration key is
+    // not built yet): one per vendor, verified against the sandbox's generated CA.
+    auto sources = std::make_shared<api::source_set>();
+    if (sandbox_runner) {
+        http::client_options co;
+        co.ca_file = sandbox_runner->ca_file();
+        connectors::connector_deps deps;
+        deps.client = std::make_shared<http::client>(io.get_executor(), co);
+        for (const auto& v : sandbox_runner->vendors()) {
+            connectors::source_config sc;
+            sc.name = v.name;
+            sc.vendor = v.name;
+            sc.base_url = v.base_url;
+            sc.credential =
+                v.auth_value.rfind("Bearer ", 0) == 0 ? v.auth_value.substr(7) : v.auth_value;
+            for (const auto& [k, val] : v.scope) sc.scope[k] = val;
+            if (auto c = connectors::make_connector(sc, deps)) sources->all.push_back(std::move(c));
+        }
+    }
+    api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(random_key()),
+                         {});
     ready->set_listening(true);
-    ready->set_sources_ready(true);  // the sources (connectors) come with the read API
+    ready->set_sources_ready(true);
     spdlog::info("runhub {} listening on {}:{} with {} thread(s)", RUNHUB_VERSION, listen->host,
                  srv.port(), threads);
 

@@ -1,0 +1,176 @@
+#include "api/runs_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "aggregate/list_runs.hpp"
+#include "api/runs_query.hpp"
+
+namespace runhub::api {
+
+namespace {
+
+using http::upstream_error_kind;
+
+// What the caller sees of a source's failure: its kind, never the vendor's own text.
+boost::json::object error_summary(const connectors::connector_error& e) {
+    boost::json::object o;
+    o["kind"] = http::to_string(e.kind);
+    if (e.http_status) o["vendor_status"] = e.http_status;
+    return o;
+}
+
+// 502 for an upstream failure, 504 when it was the deadline.
+http::response upstream_failure(const connectors::connector_error& e, std::string_view rid) {
+    if (e.kind == upstream_error_kind::timeout)
+        return http::response::error(504, "upstream_timeout", "the vendor did not answer in time",
+                                     rid);
+    return http::response::error(502, "upstream_error",
+                                 "the vendor failed: " + std::string(http::to_string(e.kind)), rid);
+}
+
+std::string_view query_param(std::string_view query, std::string_view name) {
+    // Only for the simple flags of the single-run routes (?include=raw).
+    std::size_t pos = 0;
+    while (pos <= query.size()) {
+        auto amp = query.find('&', pos);
+        auto part = query.substr(pos, amp == std::string_view::npos ? amp : amp - pos);
+        if (part.substr(0, name.size()) == name && part.size() > name.size() &&
+            part[name.size()] == '=')
+            return part.substr(name.size() + 1);
+        if (amp == std::string_view::npos) break;
+        pos = amp + 1;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::shared_ptr<connectors::connector> source_set::find(std::string_view name) const {
+    for (const auto& c : all)
+        if (c->source().name == name) return c;
+    return nullptr;
+}
+
+void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
+                     std::shared_ptr<const aggregate::cursor_codec> codec, runs_api_options o) {
+    r.add("GET", "/v1/runs",
+          [sources, codec, o](http::request& req) -> boost::asio::awaitable<http::response> {
+              // Locals at function scope (GCC 12 coroutine bug, see lib/http/connection.cpp).
+              auto parsed = parse_runs_query(req.query);
+              aggregate::list_request lr;
+              boost::system::result<aggregate::list_result> result;
+              boost::json::object body;
+              boost::json::array data, reports;
+              if (auto* bad = std::get_if<query_problem>(&parsed)) {
+                  auto res = http::response::error(
+                      400, "invalid_parameter", bad->param + ": " + bad->message, req.request_id);
+                  co_return res;
+              }
+              auto& q = std::get<runs_query>(parsed);
+              for (const auto& name : q.sources) {
+                  auto c = sources->find(name);
+                  if (!c)
+                      co_return http::response::error(400, "invalid_parameter",
+                                                      "source: unknown source '" + name + "'",
+                                                      req.request_id);
+                  bool dup = false;
+                  for (const auto& s : lr.sources) dup = dup || s == c;
+                  if (!dup) lr.sources.push_back(c);
+              }
+              if (q.sources.empty()) lr.sources = sources->all;
+              lr.query = q.filters;
+              lr.limit = q.limit;
+              lr.cursor = q.cursor;
+              lr.key_identity = "anonymous";  // API keys come with issue 4 point 5
+              lr.deadline = connectors::clock::now() + o.request_timeout;
+              result = co_await aggregate::list_runs(lr, codec);
+              if (!result)
+                  co_return http::response::error(400, "invalid_cursor",
+                                                  "the cursor is not valid for this query",
+                                                  req.request_id);
+              std::size_t failed = 0, timed_out = 0;
+              for (const auto& rep : result->sources) {
+                  boost::json::object s;
+                  s["name"] = rep.name;
+                  s["status"] = aggregate::to_string(rep.status);
+                  if (rep.error) s["error"] = error_summary(*rep.error);
+                  if (rep.status == aggregate::source_status::error) ++failed;
+                  if (rep.status == aggregate::source_status::timeout) ++timed_out;
+                  reports.push_back(std::move(s));
+              }
+              const std::size_t asked = result->sources.size();
+              if ((failed + timed_out > 0 && (q.strict || failed + timed_out == asked))) {
+                  auto res =
+                      timed_out > 0 && failed == 0
+                          ? http::response::error(504, "upstream_timeout",
+                                                  "sources did not answer in time", req.request_id)
+                          : http::response::error(502, "upstream_error", "sources failed",
+                                                  req.request_id);
+                  co_return res;
+              }
+              for (const auto& run : result->data) data.push_back(model::to_json(run, false));
+              body["data"] = std::move(data);
+              if (result->next_cursor)
+                  body["next_cursor"] = *result->next_cursor;
+              else
+                  body["next_cursor"] = nullptr;
+              body["sources"] = std::move(reports);
+              co_return http::response::json(200, boost::json::serialize(body));
+          });
+
+    r.add("GET", "/v1/runs/{id}",
+          [sources, o](http::request& req) -> boost::asio::awaitable<http::response> {
+              auto parts = model::parse_run_id(req.param("id"));
+              std::shared_ptr<connectors::connector> c;
+              connectors::outcome<model::run> got;
+              if (parts) c = sources->find(parts->source);
+              if (!c)
+                  co_return http::response::error(404, "not_found", "no such run", req.request_id);
+              got = co_await c->get(parts->native_id, connectors::clock::now() + o.request_timeout);
+              if (!got.ok()) {
+                  if (got.error.not_found)
+                      co_return http::response::error(404, "not_found", "no such run",
+                                                      req.request_id);
+                  co_return upstream_failure(got.error, req.request_id);
+              }
+              const bool raw = query_param(req.query, "include") == "raw";
+              co_return http::response::json(
+                  200, boost::json::serialize(model::to_json(*got.value, raw)));
+          });
+
+    r.add("GET", "/v1/runs/{id}/failures",
+          [sources, o](http::request& req) -> boost::asio::awaitable<http::response> {
+              auto parts = model::parse_run_id(req.param("id"));
+              std::shared_ptr<connectors::connector> c;
+              connectors::outcome<std::vector<model::test_failure>> got;
+              boost::json::object body;
+              if (parts) c = sources->find(parts->source);
+              if (!c)
+                  co_return http::response::error(404, "not_found", "no such run", req.request_id);
+              got = co_await c->failures(parts->native_id,
+                                         connectors::clock::now() + o.request_timeout);
+              if (!got.ok()) {
+                  if (got.error.not_found)
+                      co_return http::response::error(404, "not_found", "no such run",
+                                                      req.request_id);
+                  if (got.error.unsupported)
+                      co_return http::response::error(
+                          501, "not_supported", "this vendor cannot list failures", req.request_id);
+                  co_return upstream_failure(got.error, req.request_id);
+              }
+              body["data"] = boost::json::value_from(*got.value);
+              co_return http::response::json(200, boost::json::serialize(body));
+          });
+
+    r.add("GET", "/v1/sources",
+          [sources](http::request&) -> boost::asio::awaitable<http::response> {
+              boost::json::array list;
+              for (const auto& c : sources->all)
+                  list.push_back({{"name", c->source().name}, {"vendor", c->source().vendor}});
+              boost::json::object body;
+              body["data"] = std::move(list);
+              co_return http::response::json(200, boost::json::serialize(body));
+          });
+}
+
+}  // namespace runhub::api

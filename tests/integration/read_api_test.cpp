@@ -1,0 +1,118 @@
+// GET /v1/runs and friends through `runhub serve --sandbox`: five real connectors against the
+// five emulators over verified TLS, merged by the aggregator.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <set>
+
+#include "common/http_client.hpp"
+#include "common/process.hpp"
+
+using namespace runhub;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct facade {
+    test::child_process p{{RUNHUB_BINARY, "serve", "--sandbox", "--sandbox-port-base", "0",
+                           "--listen", "127.0.0.1:0", "--threads", "2"}};
+    std::uint16_t port = 0;
+    facade() {
+        auto text = p.wait_for_output("listening on 127.0.0.1:", 30s);
+        if (text) port = static_cast<std::uint16_t>(std::stoi(*text));
+    }
+    ~facade() {
+        p.signal(SIGTERM);
+        auto code = p.wait(20s);
+        EXPECT_EQ(code, 0) << p.err();  // also catches sanitizer reports in the server
+    }
+    boost::json::value get_json(test::http_client& c, const std::string& target, int expect) {
+        auto r = c.request("GET", target, {}, "", 30s);
+        EXPECT_EQ(r.status, expect) << target << " " << r.body;
+        return boost::json::parse(r.body);
+    }
+    // Every page of a query; returns the runs in the order they came.
+    std::vector<boost::json::object> walk(test::http_client& c, const std::string& query) {
+        std::vector<boost::json::object> runs;
+        std::string cursor;
+        for (int page = 0; page < 100; ++page) {
+            auto body =
+                get_json(c, "/v1/runs?" + query + (cursor.empty() ? "" : "&cursor=" + cursor), 200);
+            for (const auto& s : body.at("sources").as_array())
+                EXPECT_NE(s.at("status").as_string(), "error") << boost::json::serialize(s);
+            for (const auto& r : body.at("data").as_array()) runs.push_back(r.as_object());
+            if (body.at("next_cursor").is_null()) return runs;
+            cursor = std::string(body.at("next_cursor").as_string());
+        }
+        ADD_FAILURE() << "walk did not end";
+        return runs;
+    }
+};
+
+std::pair<std::string, std::string> order_key(const boost::json::object& r) {
+    return {r.at("created_at").is_null() ? "" : std::string(r.at("created_at").as_string()),
+            std::string(r.at("id").as_string())};
+}
+
+}  // namespace
+
+TEST(ReadApi, FullWalkIsMergedNewestFirstAndEachRunOnce) {
+    facade f;
+    ASSERT_NE(f.port, 0) << f.p.err();
+    test::http_client c(f.port);
+    auto all = f.walk(c, "limit=137");
+    std::set<std::string> ids;
+    std::map<std::string, int> by_source;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_TRUE(ids.insert(std::string(all[i].at("id").as_string())).second)
+            << "repeated " << all[i].at("id");
+        ++by_source[std::string(all[i].at("source").as_string())];
+        if (i > 0) EXPECT_GE(order_key(all[i - 1]), order_key(all[i])) << "order at " << i;
+    }
+    EXPECT_EQ(by_source.size(), 5u);
+    // The merge loses and repeats nothing: each source's own walk gives the same count.
+    for (const auto& [source, n] : by_source)
+        EXPECT_EQ(f.walk(c, "limit=200&source=" + source).size(), static_cast<std::size_t>(n))
+            << source;
+}
+
+TEST(ReadApi, FiltersGetFailuresSourcesAndErrors) {
+    facade f;
+    ASSERT_NE(f.port, 0) << f.p.err();
+    test::http_client c(f.port);
+    auto failed = f.walk(c, "limit=200&status=failed&source=zof,buildkite");
+    ASSERT_FALSE(failed.empty());
+    for (const auto& r : failed) {
+        EXPECT_EQ(r.at("status").as_string(), "failed");
+        auto src = r.at("source").as_string();
+        EXPECT_TRUE(src == "zof" || src == "buildkite") << src;
+    }
+    std::string id(failed.front().at("id").as_string());
+    auto one = f.get_json(c, "/v1/runs/" + id, 200);
+    EXPECT_EQ(one.at("id").as_string(), id);
+    EXPECT_FALSE(one.as_object().contains("raw"));
+    EXPECT_TRUE(f.get_json(c, "/v1/runs/" + id + "?include=raw", 200).as_object().contains("raw"));
+    EXPECT_TRUE(f.get_json(c, "/v1/runs/" + id + "/failures", 200).at("data").is_array());
+    EXPECT_EQ(f.get_json(c, "/v1/sources", 200).at("data").as_array().size(), 5u);
+
+    f.get_json(c, "/v1/runs/zof:run_does_not_exist", 404);
+    f.get_json(c, "/v1/runs/nosuchsource:1", 404);
+    f.get_json(c, "/v1/runs/garbage", 404);
+    for (std::string bad :
+         {"limit=0", "limit=500", "status=green", "since=yesterday", "source=nosuch", "bogus=1"}) {
+        auto e = f.get_json(c, "/v1/runs?" + bad, 400);
+        EXPECT_EQ(e.at("error").at("code").as_string(), "invalid_parameter") << bad;
+    }
+    // A cursor is bound to its query and signed: another query, a flipped byte, garbage -> 400.
+    auto first = f.get_json(c, "/v1/runs?limit=5&source=zof", 200);
+    std::string cursor(first.at("next_cursor").as_string());
+    f.get_json(c, "/v1/runs?limit=5&source=zof&cursor=" + cursor, 200);
+    f.get_json(c, "/v1/runs?limit=5&source=testmo&cursor=" + cursor, 400);
+    std::string flipped = cursor;
+    flipped[flipped.size() / 2] = flipped[flipped.size() / 2] == 'A' ? 'B' : 'A';
+    f.get_json(c, "/v1/runs?limit=5&source=zof&cursor=" + flipped, 400);
+    f.get_json(c, "/v1/runs?limit=5&source=zof&cursor=" + cursor.substr(0, 10), 400);
+    f.get_json(c, "/v1/runs?cursor=%00%FF", 400);
+}
