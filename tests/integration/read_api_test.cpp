@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
 
 #include "common/http_client.hpp"
 #include "common/process.hpp"
+#include "http/client.hpp"
 
 using namespace runhub;
 using namespace std::chrono_literals;
@@ -115,4 +119,47 @@ TEST(ReadApi, FiltersGetFailuresSourcesAndErrors) {
     f.get_json(c, "/v1/runs?limit=5&source=zof&cursor=" + flipped, 400);
     f.get_json(c, "/v1/runs?limit=5&source=zof&cursor=" + cursor.substr(0, 10), 400);
     f.get_json(c, "/v1/runs?cursor=%00%FF", 400);
+}
+
+TEST(ReadApi, AFailingVendorMakesThePagePartialStrictOrAllFailingIs502) {
+    facade f;
+    ASSERT_NE(f.port, 0) << f.p.err();
+    auto ca = f.p.wait_for_output("sandbox TLS CA: ", 1s);
+    auto zof = f.p.wait_for_output("sandbox vendor zof at ", 1s);
+    ASSERT_TRUE(ca && zof);
+    std::string base = zof->substr(0, zof->find(' '));
+    {
+        // Zof answers 500 to everything from now on.
+        boost::asio::io_context io;
+        http::client client(io.get_executor(), {.ca_file = *ca});
+        http::client_request req{"POST", base + "/_sandbox/faults", {}, R"({"error_rate":1})"};
+        req.headers.add("Content-Type", "application/json");
+        auto fut = boost::asio::co_spawn(
+            io,
+            [&]() -> boost::asio::awaitable<http::client_result> {
+                co_return co_await client.send(req, http::client::clock::now() + 10s);
+            },
+            boost::asio::use_future);
+        io.run();
+        ASSERT_TRUE(fut.get().ok());
+    }
+    test::http_client c(f.port);
+    auto partial = f.get_json(c, "/v1/runs?limit=20", 200);
+    EXPECT_EQ(partial.at("data").as_array().size(), 20u);
+    bool zof_marked = false;
+    for (const auto& s : partial.at("sources").as_array()) {
+        if (s.at("name").as_string() == "zof") {
+            zof_marked = s.at("status").as_string() == "error";
+            EXPECT_EQ(s.at("error").at("kind").as_string(), "server");
+        } else {
+            EXPECT_NE(s.at("status").as_string(), "error");
+        }
+    }
+    EXPECT_TRUE(zof_marked) << boost::json::serialize(partial);
+    for (const auto& r : partial.at("data").as_array())
+        EXPECT_NE(r.at("source").as_string(), "zof");
+    EXPECT_EQ(f.get_json(c, "/v1/runs?limit=20&consistency=strict", 502).at("error").at("code"),
+              "upstream_error");
+    f.get_json(c, "/v1/runs?limit=20&source=zof", 502);
+    f.get_json(c, "/v1/runs/zof:run_x", 502);
 }
