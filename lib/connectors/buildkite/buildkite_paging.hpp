@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "connectors/common/page_walk.hpp"
 #include "connectors/common/connector.hpp"
+#include "connectors/common/page_walk.hpp"
 
 namespace runhub::connectors::buildkite {
 

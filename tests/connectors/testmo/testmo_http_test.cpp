@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <set>
 
-#include "connectors/testmo/testmo_connector.hpp"
 #include "connectors/common/sandbox_env.hpp"
+#include "connectors/testmo/testmo_connector.hpp"
 
 using namespace runhub;
 using namespace runhub::connectors;

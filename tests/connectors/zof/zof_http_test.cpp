@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <set>
 
-#include "connectors/zof/zof_connector.hpp"
 #include "connectors/common/sandbox_env.hpp"
+#include "connectors/zof/zof_connector.hpp"
 
 using namespace runhub;
 using namespace runhub::connectors;
