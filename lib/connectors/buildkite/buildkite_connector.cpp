@@ -5,6 +5,7 @@
 
 #include "connectors/buildkite/buildkite_mapping.hpp"
 #include "connectors/buildkite/buildkite_paging.hpp"
+#include "connectors/common/bearer_get.hpp"
 #include "connectors/common/json_access.hpp"
 
 namespace runhub::connectors::buildkite {
@@ -116,19 +117,9 @@ class buildkite_connector final : public connector {
         return std::string(u.buffer());
     }
 
-    // One GET with retries within min(deadline, now + source timeout).
     asio::awaitable<outcome<http::client_response>> fetch(std::string url,
                                                           clock::time_point deadline) {
-        using result = outcome<http::client_response>;
-        auto d = std::min(deadline, clock::now() + src_.timeout);
-        http::client_request req;
-        req.method = "GET";
-        req.url = std::move(url);
-        req.headers.set("Authorization", "Bearer " + src_.credential);
-        req.headers.set("Accept", "application/json");
-        auto r = co_await deps_.client->send_with_retry(req, d, deps_.retry);
-        if (!r.ok()) co_return result::failure(to_connector_error(r));
-        co_return result::success(std::move(*r.response));
+        co_return co_await bearer_get(src_, deps_, std::move(url), deadline);
     }
 
     source_config src_;

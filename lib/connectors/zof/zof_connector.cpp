@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
+#include "connectors/common/bearer_get.hpp"
 #include "connectors/common/json_access.hpp"
 #include "connectors/zof/zof_mapping.hpp"
 #include "connectors/zof/zof_paging.hpp"
@@ -79,18 +80,11 @@ class zof_connector final : public connector {
         co_return result::success(std::move(*doc));
     }
 
-    // One GET with retries within min(deadline, now + source timeout).
     asio::awaitable<outcome<std::string>> get_body(std::string url, clock::time_point deadline) {
         using result = outcome<std::string>;
-        auto d = std::min(deadline, clock::now() + src_.timeout);
-        http::client_request req;
-        req.method = "GET";
-        req.url = std::move(url);
-        req.headers.set("Authorization", "Bearer " + src_.credential);
-        req.headers.set("Accept", "application/json");
-        auto r = co_await deps_.client->send_with_retry(req, d, deps_.retry);
-        if (!r.ok()) co_return result::failure(to_connector_error(r));
-        co_return result::success(std::move(r.response->body));
+        auto r = co_await bearer_get(src_, deps_, std::move(url), deadline);
+        if (!r.ok()) co_return result::failure(r.error);
+        co_return result::success(std::move(r.value->body));
     }
 
     source_config src_;
