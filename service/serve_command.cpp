@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include "aggregate/cursor_codec.hpp"
@@ -24,12 +25,62 @@ namespace runhub::service {
 
 namespace {
 
-// The cursor key: random per process until the configuration can hold one (issue 4).
-std::string random_key() {
-    std::string key(32, '\0');
+std::string random_bytes(std::size_t n) {
+    std::string key(n, '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), static_cast<int>(key.size())) != 1)
-        throw std::runtime_error("no randomness for the cursor key");
+        throw std::runtime_error("no randomness");
     return key;
+}
+
+// A key a person can copy: 32 random bytes as URL-safe base64 without padding.
+std::string random_api_key() {
+    static constexpr char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out = "rh_";
+    for (unsigned char c : random_bytes(32)) out += alphabet[c & 63];
+    return out;
+}
+
+constexpr std::size_t min_api_key_chars = 8;
+
+// Cross-checks of the configuration that need the connectors: each source's vendor and scope,
+// the sources an API key names, names the sandbox would take.
+void check_sources(const config::runhub_config& cfg, bool sandbox,
+                   std::vector<config::problem>& problems) {
+    std::set<std::string, std::less<>> names;
+    if (sandbox)
+        for (auto v : connectors::known_vendors()) names.emplace(v);
+    for (std::size_t i = 0; i < cfg.sources.size(); ++i) {
+        const auto& s = cfg.sources[i];
+        const std::string at = "sources[" + std::to_string(i) + "].";
+        connectors::source_config sc;
+        sc.vendor = s.vendor;
+        sc.scope = s.scope;
+        if (!s.vendor.empty())
+            for (auto& [key, message] : connectors::check_source(sc))
+                problems.push_back({at + key, message});
+        if (sandbox && names.contains(s.name))
+            problems.push_back({at + "name", "'" + s.name +
+                                                 "' is the name of a --sandbox source; choose "
+                                                 "another"});
+    }
+    for (const auto& s : cfg.sources) names.insert(s.name);
+    for (std::size_t i = 0; i < cfg.api_keys.size(); ++i)
+        if (cfg.api_keys[i].sources)
+            for (const auto& name : *cfg.api_keys[i].sources)
+                if (!names.contains(name))
+                    problems.push_back({"api_keys[" + std::to_string(i) + "].sources",
+                                        "no source is named '" + name + "'"});
+}
+
+std::shared_ptr<connectors::monitored_connector> build_source(
+    connectors::source_config sc, http::breaker_options breaker,
+    std::shared_ptr<http::client> client) {
+    connectors::connector_deps deps;
+    deps.client = std::move(client);
+    std::shared_ptr<connectors::connector> c = connectors::make_connector(std::move(sc), deps);
+    if (!c) return nullptr;
+    return std::make_shared<connectors::monitored_connector>(std::move(c), breaker);
 }
 
 std::string default_ca_path() {
@@ -61,6 +112,15 @@ int run_serve(const serve_flags& flags) {
         problems.push_back({"log_level", "must be one of trace, debug, info, warn, error, off"});
     if (flags.sandbox && (flags.sandbox_port_base < 0 || flags.sandbox_port_base > 65530))
         problems.push_back({"--sandbox-port-base", "must be 0..65530"});
+    check_sources(cfg, flags.sandbox, problems);
+    std::string sandbox_key;
+    if (flags.sandbox) {
+        if (const char* env = std::getenv("RUNHUB_API_KEY"); env && *env) {
+            sandbox_key = env;
+            if (sandbox_key.size() < min_api_key_chars)
+                problems.push_back({"RUNHUB_API_KEY", "must be at least 8 characters"});
+        }
+    }
     if (!problems.empty()) return report(problems, flags.config_file);
     if (flags.check) {
         std::cout << "configuration ok\n";
@@ -105,14 +165,29 @@ int run_serve(const serve_flags& flags) {
                          v.auth_value);
         spdlog::info("sandbox TLS CA: {}", sandbox_runner->ca_file());
     }
-    // The read API. Sources come from --sandbox for now (the `sources` configuration key is
-    // not built yet): one per vendor, verified against the sandbox's generated CA.
+    // The read API: the configured sources, then (--sandbox) one per emulated vendor, verified
+    // against the sandbox's generated CA. Each source behind its own circuit breaker.
     auto sources = std::make_shared<api::source_set>();
+    for (const auto& s : cfg.sources) {
+        http::client_options co;
+        co.ca_file = s.ca_file;
+        connectors::source_config sc;
+        sc.name = s.name;
+        sc.vendor = s.vendor;
+        sc.base_url = s.base_url;
+        sc.credential = s.credential.value;
+        sc.scope = s.scope;
+        sc.timeout = s.timeout;
+        auto c = build_source(std::move(sc), s.circuit,
+                              std::make_shared<http::client>(io.get_executor(), co));
+        if (c) sources->all.push_back(std::move(c));
+        spdlog::info("source {} ({}) at {}, credential from {}", s.name, s.vendor, s.base_url,
+                     s.credential.origin);
+    }
     if (sandbox_runner) {
         http::client_options co;
         co.ca_file = sandbox_runner->ca_file();
-        connectors::connector_deps deps;
-        deps.client = std::make_shared<http::client>(io.get_executor(), co);
+        auto client = std::make_shared<http::client>(io.get_executor(), co);
         for (const auto& v : sandbox_runner->vendors()) {
             connectors::source_config sc;
             sc.name = v.name;
@@ -121,11 +196,35 @@ int run_serve(const serve_flags& flags) {
             sc.credential =
                 v.auth_value.rfind("Bearer ", 0) == 0 ? v.auth_value.substr(7) : v.auth_value;
             for (const auto& [k, val] : v.scope) sc.scope[k] = val;
-            if (auto c = connectors::make_connector(sc, deps)) sources->all.push_back(std::move(c));
+            sc.timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(10),
+                                                             cfg.api.request_timeout);
+            if (auto c = build_source(std::move(sc), {}, client))
+                sources->all.push_back(std::move(c));
         }
     }
-    api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(random_key()),
-                         {});
+    auto keys = std::make_shared<api::key_store>();
+    for (const auto& k : cfg.api_keys) {
+        keys->add(k.name, k.key.value, k.scopes, k.sources);
+        spdlog::info("API key {} from {}", k.name, k.key.origin);
+    }
+    if (flags.sandbox) {
+        // A new user needs a key to try the API: RUNHUB_API_KEY, or one made up and shown.
+        if (sandbox_key.empty()) {
+            sandbox_key = random_api_key();
+            spdlog::info("sandbox API key (runs:read, runs:write, every source): {}", sandbox_key);
+        } else {
+            spdlog::info("sandbox API key from RUNHUB_API_KEY (runs:read, runs:write, every source)");
+        }
+        keys->add("sandbox", sandbox_key, {"runs:read", "runs:write"}, std::nullopt);
+    }
+    if (keys->size() == 0)
+        spdlog::warn("no api_keys configured: every /v1 request will be refused with 401");
+    const std::string cursor_key =
+        cfg.api.cursor_key ? cfg.api.cursor_key->value : random_bytes(32);
+    api::runs_api_options api_opts;
+    api_opts.request_timeout = cfg.api.request_timeout;
+    api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(cursor_key),
+                         keys, api_opts);
     ready->set_listening(true);
     ready->set_sources_ready(true);
     spdlog::info("runhub {} listening on {}:{} with {} thread(s)", RUNHUB_VERSION, listen->host,

@@ -43,19 +43,61 @@ std::string_view query_param(std::string_view query, std::string_view name) {
     return {};
 }
 
+constexpr std::string_view config_scope_read = "runs:read";
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+    return model::format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(t));
+}
+
+// One entry of GET /v1/sources: who the source is and how it fares.
+boost::json::object source_json(const connectors::monitored_connector& c) {
+    auto h = c.health();
+    boost::json::object o;
+    o["name"] = c.source().name;
+    o["vendor"] = c.source().vendor;
+    o["health"] = connectors::to_string(h.state);
+    o["circuit"] = http::to_string(h.circuit);
+    o["consecutive_failures"] = h.consecutive_failures;
+    if (h.last_latency)
+        o["last_latency_ms"] = h.last_latency->count();
+    else
+        o["last_latency_ms"] = nullptr;
+    if (h.last_success_at)
+        o["last_success_at"] = rfc3339(*h.last_success_at);
+    else
+        o["last_success_at"] = nullptr;
+    if (h.last_error) {
+        auto e = error_summary(*h.last_error);
+        e["at"] = rfc3339(*h.last_error_at);
+        o["last_error"] = std::move(e);
+    } else {
+        o["last_error"] = nullptr;
+    }
+    return o;
+}
+
 }  // namespace
 
-std::shared_ptr<connectors::connector> source_set::find(std::string_view name) const {
+std::shared_ptr<connectors::monitored_connector> source_set::find(std::string_view name) const {
     for (const auto& c : all)
         if (c->source().name == name) return c;
     return nullptr;
 }
 
+std::shared_ptr<connectors::monitored_connector> source_set::find_for(const principal& who,
+                                                                      std::string_view name) const {
+    return who.sees(name) ? find(name) : nullptr;
+}
+
 void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
-                     std::shared_ptr<const aggregate::cursor_codec> codec, runs_api_options o) {
+                     std::shared_ptr<const aggregate::cursor_codec> codec,
+                     std::shared_ptr<const key_store> keys, runs_api_options o) {
     r.add("GET", "/v1/runs",
-          [sources, codec, o](http::request& req) -> boost::asio::awaitable<http::response> {
+          [sources, codec, keys, o](http::request& req) -> boost::asio::awaitable<http::response> {
               // Locals at function scope (GCC 12 coroutine bug, see lib/http/connection.cpp).
+              auto auth = authorize(req, *keys, config_scope_read);
+              if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
+              const principal& who = *std::get<const principal*>(auth);
               auto parsed = parse_runs_query(req.query);
               aggregate::list_request lr;
               boost::system::result<aggregate::list_result> result;
@@ -68,7 +110,7 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               }
               auto& q = std::get<runs_query>(parsed);
               for (const auto& name : q.sources) {
-                  auto c = sources->find(name);
+                  std::shared_ptr<connectors::connector> c = sources->find_for(who, name);
                   if (!c)
                       co_return http::response::error(400, "invalid_parameter",
                                                       "source: unknown source '" + name + "'",
@@ -77,11 +119,13 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                   for (const auto& s : lr.sources) dup = dup || s == c;
                   if (!dup) lr.sources.push_back(c);
               }
-              if (q.sources.empty()) lr.sources = sources->all;
+              if (q.sources.empty())
+                  for (const auto& c : sources->all)
+                      if (who.sees(c->source().name)) lr.sources.push_back(c);
               lr.query = q.filters;
               lr.limit = q.limit;
               lr.cursor = q.cursor;
-              lr.key_identity = "anonymous";  // API keys come with issue 4 point 5
+              lr.key_identity = who.name;
               lr.deadline = connectors::clock::now() + o.request_timeout;
               result = co_await aggregate::list_runs(lr, codec);
               if (!result)
@@ -119,11 +163,14 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
           });
 
     r.add("GET", "/v1/runs/{id}",
-          [sources, o](http::request& req) -> boost::asio::awaitable<http::response> {
+          [sources, keys, o](http::request& req) -> boost::asio::awaitable<http::response> {
+              auto auth = authorize(req, *keys, config_scope_read);
+              if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
+              const principal& who = *std::get<const principal*>(auth);
               auto parts = model::parse_run_id(req.param("id"));
               std::shared_ptr<connectors::connector> c;
               connectors::outcome<model::run> got;
-              if (parts) c = sources->find(parts->source);
+              if (parts) c = sources->find_for(who, parts->source);
               if (!c)
                   co_return http::response::error(404, "not_found", "no such run", req.request_id);
               got = co_await c->get(parts->native_id, connectors::clock::now() + o.request_timeout);
@@ -139,12 +186,15 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
           });
 
     r.add("GET", "/v1/runs/{id}/failures",
-          [sources, o](http::request& req) -> boost::asio::awaitable<http::response> {
+          [sources, keys, o](http::request& req) -> boost::asio::awaitable<http::response> {
+              auto auth = authorize(req, *keys, config_scope_read);
+              if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
+              const principal& who = *std::get<const principal*>(auth);
               auto parts = model::parse_run_id(req.param("id"));
               std::shared_ptr<connectors::connector> c;
               connectors::outcome<std::vector<model::test_failure>> got;
               boost::json::object body;
-              if (parts) c = sources->find(parts->source);
+              if (parts) c = sources->find_for(who, parts->source);
               if (!c)
                   co_return http::response::error(404, "not_found", "no such run", req.request_id);
               got = co_await c->failures(parts->native_id,
@@ -163,10 +213,13 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
           });
 
     r.add("GET", "/v1/sources",
-          [sources](http::request&) -> boost::asio::awaitable<http::response> {
+          [sources, keys](http::request& req) -> boost::asio::awaitable<http::response> {
+              auto auth = authorize(req, *keys, config_scope_read);
+              if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
+              const principal& who = *std::get<const principal*>(auth);
               boost::json::array list;
               for (const auto& c : sources->all)
-                  list.push_back({{"name", c->source().name}, {"vendor", c->source().vendor}});
+                  if (who.sees(c->source().name)) list.push_back(source_json(*c));
               boost::json::object body;
               body["data"] = std::move(list);
               co_return http::response::json(200, boost::json::serialize(body));

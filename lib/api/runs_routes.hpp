@@ -7,22 +7,30 @@
 #include <vector>
 
 #include "aggregate/cursor_codec.hpp"
-#include "connectors/common/connector.hpp"
+#include "api/api_keys.hpp"
+#include "connectors/common/monitored_connector.hpp"
 #include "http/router.hpp"
 
 namespace runhub::api {
 
-// The configured sources, in configuration order. Immutable after start-up.
+// The configured sources, in configuration order, each behind its circuit breaker and health
+// record. Immutable after start-up.
 struct source_set {
-    std::vector<std::shared_ptr<connectors::connector>> all;
-    std::shared_ptr<connectors::connector> find(std::string_view name) const;
+    std::vector<std::shared_ptr<connectors::monitored_connector>> all;
+    std::shared_ptr<connectors::monitored_connector> find(std::string_view name) const;
+    // The source named `name` if `who` may see it; nullptr otherwise, exactly as if it did not
+    // exist.
+    std::shared_ptr<connectors::monitored_connector> find_for(const principal& who,
+                                                              std::string_view name) const;
 };
 
 struct runs_api_options {
     std::chrono::milliseconds request_timeout{15'000};  // the whole answer's deadline
 };
 
+// Every route needs a key of `keys` with runs:read, and shows only the sources it may see.
 void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
-                     std::shared_ptr<const aggregate::cursor_codec> codec, runs_api_options o);
+                     std::shared_ptr<const aggregate::cursor_codec> codec,
+                     std::shared_ptr<const key_store> keys, runs_api_options o);
 
 }  // namespace runhub::api

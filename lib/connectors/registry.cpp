@@ -26,4 +26,51 @@ const std::vector<std::string_view>& known_vendors() {
     return v;
 }
 
+namespace {
+
+struct scope_rule {
+    std::string_view vendor;
+    std::vector<std::string_view> required;
+    std::vector<std::string_view> optional;
+};
+
+// The scope ids each connector reads (see each connector's header).
+const std::vector<scope_rule>& scope_rules() {
+    static const std::vector<scope_rule> rules{
+        {"sofy", {"application_guid"}, {"schedule_guid", "lookback_days"}},
+        {"testerarmy", {"project_id"}, {}},
+        {"testmo", {"project_id"}, {}},
+        {"buildkite", {"org", "suite"}, {}},
+        {"zof", {}, {"project_id"}},
+    };
+    return rules;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> check_source(const source_config& cfg) {
+    std::vector<std::pair<std::string, std::string>> out;
+    const scope_rule* rule = nullptr;
+    for (const auto& r : scope_rules())
+        if (r.vendor == cfg.vendor) rule = &r;
+    if (!rule) {
+        std::string list;
+        for (auto v : known_vendors()) list += (list.empty() ? "" : ", ") + std::string(v);
+        out.emplace_back("vendor", "unknown vendor '" + cfg.vendor + "' (" + list + ")");
+        return out;
+    }
+    for (auto key : rule->required) {
+        auto it = cfg.scope.find(std::string(key));
+        if (it == cfg.scope.end() || it->second.empty())
+            out.emplace_back("scope." + std::string(key), "is required for " + cfg.vendor);
+    }
+    for (const auto& [key, value] : cfg.scope) {
+        bool known = false;
+        for (auto k : rule->required) known = known || k == key;
+        for (auto k : rule->optional) known = known || k == key;
+        if (!known) out.emplace_back("scope." + key, "is not a " + cfg.vendor + " scope id");
+    }
+    return out;
+}
+
 }  // namespace runhub::connectors

@@ -40,6 +40,11 @@ void circuit_breaker::record_failure(clock::time_point now) {
     }
 }
 
+void circuit_breaker::record_neutral() {
+    std::lock_guard lock(mutex_);
+    probe_in_flight_ = false;
+}
+
 circuit_breaker::state circuit_breaker::current(clock::time_point now) const {
     std::lock_guard lock(mutex_);
     if (state_ == state::open && now - opened_at_ >= opts_.open_for) return state::half_open;

@@ -24,6 +24,9 @@ class circuit_breaker {
     bool allow(clock::time_point now);
     void record_success();
     void record_failure(clock::time_point now);
+    // A call that says nothing of the vendor's health (the caller went away, a 429): the state
+    // stays, and a half-open probe slot is given back so that the next call can probe.
+    void record_neutral();
 
     state current(clock::time_point now) const;
     int consecutive_failures() const;

@@ -25,6 +25,8 @@ std::string_view to_string(upstream_error_kind k) {
             return "throttled";
         case upstream_error_kind::malformed:
             return "malformed";
+        case upstream_error_kind::circuit_open:
+            return "circuit_open";
     }
     return "unknown";
 }

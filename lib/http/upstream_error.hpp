@@ -9,15 +9,16 @@
 namespace runhub::http {
 
 enum class upstream_error_kind {
-    none,       // the call succeeded (2xx/3xx)
-    network,    // resolve, connect, reset, closed mid-answer
-    tls,        // handshake or certificate verification failed
-    timeout,    // the deadline passed
-    canceled,   // the caller went away
-    client,     // vendor answered 4xx (other than 408/429)
-    server,     // vendor answered 5xx (or 408)
-    throttled,  // vendor answered 429
-    malformed,  // the answer could not be parsed as the vendor's format
+    none,          // the call succeeded (2xx/3xx)
+    network,       // resolve, connect, reset, closed mid-answer
+    tls,           // handshake or certificate verification failed
+    timeout,       // the deadline passed
+    canceled,      // the caller went away
+    client,        // vendor answered 4xx (other than 408/429)
+    server,        // vendor answered 5xx (or 408)
+    throttled,     // vendor answered 429
+    malformed,     // the answer could not be parsed as the vendor's format
+    circuit_open,  // not sent: the source's circuit breaker is open
 };
 
 std::string_view to_string(upstream_error_kind k);

@@ -19,9 +19,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
+constexpr std::string_view api_key = "read-api-test-key";
+
 struct facade {
     test::child_process p{{RUNHUB_BINARY, "serve", "--sandbox", "--sandbox-port-base", "0",
-                           "--listen", "127.0.0.1:0", "--threads", "2"}};
+                           "--listen", "127.0.0.1:0", "--threads", "2"},
+                          {"RUNHUB_API_KEY=" + std::string(api_key)}};
     std::uint16_t port = 0;
     facade() {
         auto text = p.wait_for_output("listening on 127.0.0.1:", 30s);
@@ -33,7 +36,8 @@ struct facade {
         EXPECT_EQ(code, 0) << p.err();  // also catches sanitizer reports in the server
     }
     boost::json::value get_json(test::http_client& c, const std::string& target, int expect) {
-        auto r = c.request("GET", target, {}, "", 30s);
+        auto r = c.request("GET", target, {{"Authorization", "Bearer " + std::string(api_key)}}, "",
+                           30s);
         EXPECT_EQ(r.status, expect) << target << " " << r.body;
         return boost::json::parse(r.body);
     }

@@ -1,0 +1,36 @@
+#pragma once
+// Wraps a source's connector with its health: every call first asks the source's circuit
+// breaker (an open circuit fails at once with kind circuit_open, no upstream call), and its
+// outcome and latency are recorded. The aggregator and the facade see only the wrapper.
+#include <memory>
+
+#include "connectors/common/connector.hpp"
+#include "connectors/common/source_health.hpp"
+
+namespace runhub::connectors {
+
+class monitored_connector final : public connector {
+  public:
+    monitored_connector(std::shared_ptr<connector> inner, http::breaker_options breaker);
+
+    const source_config& source() const override { return inner_->source(); }
+    boost::asio::awaitable<outcome<run_page>> list(list_query q, std::string position, int limit,
+                                                   clock::time_point deadline) override;
+    boost::asio::awaitable<outcome<model::run>> get(std::string native_id,
+                                                    clock::time_point deadline) override;
+    boost::asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
+        std::string native_id, clock::time_point deadline) override;
+
+    health_snapshot health() const { return health_->snapshot(clock::now()); }
+
+  private:
+    template <class T>
+    bool admit(outcome<T>& refused);
+    template <class T>
+    void settle(const outcome<T>& o, clock::time_point started);
+
+    std::shared_ptr<connector> inner_;
+    std::shared_ptr<source_health> health_;
+};
+
+}  // namespace runhub::connectors
