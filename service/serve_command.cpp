@@ -196,9 +196,8 @@ int run_serve(const serve_flags& flags) {
             sc.credential =
                 v.auth_value.rfind("Bearer ", 0) == 0 ? v.auth_value.substr(7) : v.auth_value;
             for (const auto& [k, val] : v.scope) sc.scope[k] = val;
-            sc.timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(10),
-                                                             cfg.api.request_timeout);
-            if (auto c = build_source(std::move(sc), {}, client))
+            sc.timeout = std::min(cfg.sandbox.timeout, cfg.api.request_timeout);
+            if (auto c = build_source(std::move(sc), cfg.sandbox.circuit, client))
                 sources->all.push_back(std::move(c));
         }
     }
@@ -213,7 +212,8 @@ int run_serve(const serve_flags& flags) {
             sandbox_key = random_api_key();
             spdlog::info("sandbox API key (runs:read, runs:write, every source): {}", sandbox_key);
         } else {
-            spdlog::info("sandbox API key from RUNHUB_API_KEY (runs:read, runs:write, every source)");
+            spdlog::info(
+                "sandbox API key from RUNHUB_API_KEY (runs:read, runs:write, every source)");
         }
         keys->add("sandbox", sandbox_key, {"runs:read", "runs:write"}, std::nullopt);
     }

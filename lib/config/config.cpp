@@ -99,6 +99,15 @@ void check_base_url(json_reader& r, std::string& url) {
                                                : "must be an http(s) URL");
 }
 
+void read_circuit(json_reader& r, http::breaker_options& b) {
+    r.nested("circuit", [&](json_reader& c) {
+        std::int64_t threshold = b.failure_threshold;
+        c.read("failure_threshold", threshold, 1, 1000);
+        b.failure_threshold = static_cast<int>(threshold);
+        read_ms(c, "open_ms", b.open_for, 100, 3'600'000);
+    });
+}
+
 void read_source(json_reader& r, source_entry& s, const env_lookup& env) {
     r.read("name", s.name);
     if (!r.find("name"))
@@ -133,12 +142,7 @@ void read_source(json_reader& r, source_entry& s, const env_lookup& env) {
     }
     read_ms(r, "timeout_ms", s.timeout, 100, 600'000);
     r.read("ca_file", s.ca_file);
-    r.nested("circuit", [&](json_reader& c) {
-        std::int64_t threshold = s.circuit.failure_threshold;
-        c.read("failure_threshold", threshold, 1, 1000);
-        s.circuit.failure_threshold = static_cast<int>(threshold);
-        read_ms(c, "open_ms", s.circuit.open_for, 100, 3'600'000);
-    });
+    read_circuit(r, s.circuit);
 }
 
 void read_api_key(json_reader& r, api_key_entry& k, const env_lookup& env) {
@@ -223,6 +227,10 @@ load_result parse_config(std::string_view text, const env_lookup& env) {
     each_object(r, "api_keys", out.problems, [&](json_reader& item) {
         c.api_keys.emplace_back();
         read_api_key(item, c.api_keys.back(), env);
+    });
+    r.nested("sandbox", [&](json_reader& sb) {
+        read_ms(sb, "timeout_ms", c.sandbox.timeout, 100, 600'000);
+        read_circuit(sb, c.sandbox.circuit);
     });
     std::vector<std::string> names;
     for (const auto& s : c.sources) names.push_back(s.name);

@@ -44,6 +44,12 @@ struct api_options {
     std::optional<secret> cursor_key;
 };
 
+// The sources `serve --sandbox` adds, one per emulated vendor (key "sandbox").
+struct sandbox_sources {
+    std::chrono::milliseconds timeout{10'000};  // per upstream call (capped by the request's)
+    http::breaker_options circuit;
+};
+
 struct runhub_config {
     std::string listen = "127.0.0.1:8080";  // HOST:PORT of the facade
     int threads = 0;                        // io threads; 0 = the machine's cores
@@ -52,6 +58,7 @@ struct runhub_config {
     api_options api;
     std::vector<source_entry> sources;
     std::vector<api_key_entry> api_keys;
+    sandbox_sources sandbox;
 };
 
 struct load_result {

@@ -1,0 +1,273 @@
+// Inbound API keys and per-source health through `runhub serve --sandbox` with a configuration
+// file: every auth rule of the /v1 routes, a key's source visibility in lists, gets and errors,
+// and a source's circuit breaker opening, failing fast and closing again.
+#include "api/api_keys.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "common/http_client.hpp"
+#include "common/process.hpp"
+#include "http/client.hpp"
+
+using namespace runhub;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::string_view all_key = "all-sources-key-1";      // runs:read, every source
+constexpr std::string_view zof_key = "zof-only-read-key-2";    // runs:read, only zof
+constexpr std::string_view write_key = "write-only-key-3";     // runs:write, no runs:read
+constexpr std::string_view sandbox_key = "sandbox-env-key-4";  // RUNHUB_API_KEY
+
+std::string write_config(const std::string& extra) {
+    std::string path =
+        ::testing::TempDir() + "/runhub-api-keys-" + std::to_string(::getpid()) + ".json";
+    std::ofstream out(path);
+    out << R"({"api_keys": [
+        {"name": "all", "key": {"env": "T_ALL_KEY"}, "scopes": ["runs:read"]},
+        {"name": "zof-reader", "key": {"env": "T_ZOF_KEY"}, "scopes": ["runs:read"],
+         "sources": ["zof"]},
+        {"name": "writer", "key": {"env": "T_WRITE_KEY"}, "scopes": ["runs:write"]}
+      ])"
+        << extra << "}";
+    return path;
+}
+
+struct facade {
+    std::string config;
+    test::child_process p;
+    std::uint16_t port = 0;
+    explicit facade(const std::string& extra = "")
+        : config(write_config(extra)),
+          p({RUNHUB_BINARY, "serve", "--sandbox", "--sandbox-port-base", "0", "--listen",
+             "127.0.0.1:0", "--threads", "2", "--config", config},
+            {"T_ALL_KEY=" + std::string(all_key), "T_ZOF_KEY=" + std::string(zof_key),
+             "T_WRITE_KEY=" + std::string(write_key),
+             "RUNHUB_API_KEY=" + std::string(sandbox_key)}) {
+        auto text = p.wait_for_output("listening on 127.0.0.1:", 30s);
+        if (text) port = static_cast<std::uint16_t>(std::stoi(*text));
+    }
+    ~facade() {
+        p.signal(SIGTERM);
+        EXPECT_EQ(p.wait(20s), 0) << p.err();
+        std::remove(config.c_str());
+    }
+    test::http_reply get(test::http_client& c, const std::string& target, std::string_view key) {
+        std::vector<std::pair<std::string, std::string>> h;
+        if (!key.empty()) h.emplace_back("Authorization", "Bearer " + std::string(key));
+        return c.request("GET", target, h, "", 30s);
+    }
+    boost::json::value get_json(test::http_client& c, const std::string& target,
+                                std::string_view key, int expect) {
+        auto r = get(c, target, key);
+        EXPECT_EQ(r.status, expect) << target << " " << r.body;
+        return boost::json::parse(r.body);
+    }
+};
+
+std::set<std::string> sources_of(const boost::json::value& list) {
+    std::set<std::string> out;
+    for (const auto& r : list.at("data").as_array()) out.emplace(r.at("source").as_string());
+    return out;
+}
+
+// POST/GET to a sandbox vendor's control routes over verified TLS.
+boost::json::value sandbox_call(const std::string& ca, const std::string& url,
+                                const std::string& method, const std::string& body) {
+    boost::asio::io_context io;
+    http::client client(io.get_executor(), {.ca_file = ca});
+    http::client_request req{method, url, {}, body};
+    if (!body.empty()) req.headers.add("Content-Type", "application/json");
+    auto fut = boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<http::client_result> {
+            co_return co_await client.send(req, http::client::clock::now() + 10s);
+        },
+        boost::asio::use_future);
+    io.run();
+    auto r = fut.get();
+    EXPECT_TRUE(r.ok()) << url;
+    if (!r.ok() || r.response->body.empty()) return boost::json::value();
+    return boost::json::parse(r.response->body);
+}
+
+}  // namespace
+
+TEST(ApiKeys, EveryV1RouteNeedsAValidBearerKey) {
+    facade f;
+    ASSERT_NE(f.port, 0) << f.p.err();
+    test::http_client c(f.port);
+    for (std::string target : {"/v1/runs", "/v1/runs/zof:run_1", "/v1/runs/zof:run_1/failures",
+                               "/v1/sources", "/v1/runs?limit=oops"}) {
+        auto none = f.get(c, target, "");
+        EXPECT_EQ(none.status, 401) << target;
+        EXPECT_EQ(none.header("www-authenticate"), R"(Bearer realm="runhub")") << target;
+        EXPECT_EQ(boost::json::parse(none.body).at("error").at("code"), "unauthorized");
+        auto wrong = f.get(c, target, "not-a-configured-key");
+        EXPECT_EQ(wrong.status, 401) << target;
+        EXPECT_NE(wrong.header("www-authenticate").find("invalid_token"), std::string::npos);
+        // A prefix of a real key is not the key.
+        EXPECT_EQ(f.get(c, target, all_key.substr(0, all_key.size() - 1)).status, 401);
+        for (std::string header : {"Basic " + std::string(all_key), std::string(all_key),
+                                   std::string("Bearer "), "Bearer" + std::string(all_key)}) {
+            auto r = c.request("GET", target, {{"Authorization", header}}, "", 10s);
+            EXPECT_EQ(r.status, 401) << target << " with '" << header << "'";
+        }
+        // A key without runs:read may not read.
+        auto forbidden = f.get(c, target, write_key);
+        EXPECT_EQ(forbidden.status, 403) << target;
+        EXPECT_EQ(boost::json::parse(forbidden.body).at("error").at("code"), "forbidden");
+    }
+    // The scheme is case-insensitive; the sandbox's RUNHUB_API_KEY works too.
+    EXPECT_EQ(c.request("GET", "/v1/sources", {{"Authorization", "bearer " + std::string(all_key)}})
+                  .status,
+              200);
+    EXPECT_EQ(f.get(c, "/v1/sources", sandbox_key).status, 200);
+    // Operations routes need no key.
+    for (std::string target : {"/healthz", "/readyz", "/metrics"})
+        EXPECT_EQ(f.get(c, target, "").status, 200) << target;
+    // The key never reaches a log line.
+    EXPECT_EQ(f.p.err().find(all_key), std::string::npos);
+    EXPECT_EQ(f.p.out().find(all_key), std::string::npos);
+}
+
+TEST(ApiKeys, AKeySeesNothingOfASourceItIsNotGranted) {
+    facade f;
+    ASSERT_NE(f.port, 0) << f.p.err();
+    test::http_client c(f.port);
+    auto everything = f.get_json(c, "/v1/runs?limit=200", all_key, 200);
+    EXPECT_EQ(sources_of(everything).size(), 5u);
+    EXPECT_EQ(everything.at("sources").as_array().size(), 5u);
+
+    auto mine = f.get_json(c, "/v1/runs?limit=200", zof_key, 200);
+    EXPECT_EQ(sources_of(mine), std::set<std::string>{"zof"});
+    ASSERT_EQ(mine.at("sources").as_array().size(), 1u);
+    EXPECT_EQ(mine.at("sources").as_array()[0].at("name"), "zof");
+    auto listed = f.get_json(c, "/v1/sources", zof_key, 200).at("data").as_array();
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].at("name"), "zof");
+
+    // A source it may not see answers exactly like one that does not exist.
+    auto hidden = f.get_json(c, "/v1/runs?source=testmo", zof_key, 400);
+    auto absent = f.get_json(c, "/v1/runs?source=nosuch", zof_key, 400);
+    EXPECT_NE(hidden.at("error").at("message").as_string().find("unknown source"),
+              boost::json::string::npos)
+        << hidden;
+    EXPECT_EQ(absent.at("error").at("code"), hidden.at("error").at("code"));
+    std::string testmo_id;
+    for (const auto& r : everything.at("data").as_array())
+        if (r.at("source") == "testmo") testmo_id = std::string(r.at("id").as_string());
+    ASSERT_FALSE(testmo_id.empty());
+    f.get_json(c, "/v1/runs/" + testmo_id, all_key, 200);
+    auto a = f.get_json(c, "/v1/runs/" + testmo_id, zof_key, 404);
+    auto b = f.get_json(c, "/v1/runs/nosuch:1", zof_key, 404);
+    EXPECT_EQ(a.at("error").at("message"), b.at("error").at("message"));
+    f.get_json(c, "/v1/runs/" + testmo_id + "/failures", zof_key, 404);
+
+    // A cursor is bound to the key that got it.
+    auto first = f.get_json(c, "/v1/runs?limit=5&source=zof", zof_key, 200);
+    std::string cursor(first.at("next_cursor").as_string());
+    f.get_json(c, "/v1/runs?limit=5&source=zof&cursor=" + cursor, zof_key, 200);
+    auto foreign = f.get_json(c, "/v1/runs?limit=5&source=zof&cursor=" + cursor, all_key, 400);
+    EXPECT_EQ(foreign.at("error").at("code"), "invalid_cursor");
+}
+
+TEST(SourceHealth, ACircuitOpensFailsFastWithoutCallingTheVendorAndClosesAfterAProbe) {
+    facade f(R"(, "sandbox": {"circuit": {"failure_threshold": 2, "open_ms": 1500}})");
+    ASSERT_NE(f.port, 0) << f.p.err();
+    auto ca = f.p.wait_for_output("sandbox TLS CA: ", 1s);
+    auto zof = f.p.wait_for_output("sandbox vendor zof at ", 1s);
+    ASSERT_TRUE(ca && zof);
+    std::string base = zof->substr(0, zof->find(' '));
+    test::http_client c(f.port);
+    auto zof_entry = [&] {
+        auto list = f.get_json(c, "/v1/sources", all_key, 200);
+        for (const auto& s : list.at("data").as_array())
+            if (s.at("name") == "zof") return s.as_object();
+        return boost::json::object();
+    };
+    auto before = zof_entry();
+    EXPECT_EQ(before.at("health"), "unknown");
+    EXPECT_EQ(before.at("circuit"), "closed");
+    EXPECT_TRUE(before.at("last_latency_ms").is_null());
+
+    f.get_json(c, "/v1/runs?limit=5", all_key, 200);
+    auto healthy = zof_entry();
+    EXPECT_EQ(healthy.at("health"), "ok");
+    EXPECT_TRUE(healthy.at("last_latency_ms").is_int64());
+    EXPECT_TRUE(healthy.at("last_success_at").is_string());
+
+    sandbox_call(*ca, base + "/_sandbox/faults", "POST", R"({"error_rate":1})");
+    for (int i = 0; i < 2; ++i) {
+        auto page = f.get_json(c, "/v1/runs?limit=5", all_key, 200);
+        for (const auto& s : page.at("sources").as_array())
+            if (s.at("name") == "zof") EXPECT_EQ(s.at("error").at("kind"), "server");
+    }
+    auto open = zof_entry();
+    EXPECT_EQ(open.at("circuit"), "open");
+    EXPECT_EQ(open.at("health"), "down");
+    EXPECT_EQ(open.at("consecutive_failures"), 2);
+    EXPECT_EQ(open.at("last_error").at("kind"), "server");
+    EXPECT_TRUE(open.at("last_error").at("at").is_string());
+
+    // Open: the source fails at once and the vendor sees no request.
+    auto calls = sandbox_call(*ca, base + "/_sandbox/stats", "GET", "").at("total").to_number<std::uint64_t>();
+    auto page = f.get_json(c, "/v1/runs?limit=5", all_key, 200);
+    bool marked = false;
+    for (const auto& s : page.at("sources").as_array())
+        if (s.at("name") == "zof") marked = s.at("error").at("kind") == "circuit_open";
+    EXPECT_TRUE(marked) << page;
+    EXPECT_EQ(page.at("data").as_array().size(), 5u);  // the others still answer
+    f.get_json(c, "/v1/runs/zof:run_1", all_key, 502);
+    EXPECT_EQ(sandbox_call(*ca, base + "/_sandbox/stats", "GET", "").at("total").to_number<std::uint64_t>(),
+              calls);
+
+    // The vendor recovers; after open_ms one probe goes out, succeeds and closes the circuit.
+    sandbox_call(*ca, base + "/_sandbox/faults", "POST", "{}");
+    std::this_thread::sleep_for(1600ms);
+    EXPECT_EQ(zof_entry().at("circuit"), "half_open");
+    auto again = f.get_json(c, "/v1/runs?limit=5&source=zof", all_key, 200);
+    EXPECT_EQ(again.at("sources").as_array()[0].at("status"), "ok");
+    auto closed = zof_entry();
+    EXPECT_EQ(closed.at("circuit"), "closed");
+    EXPECT_EQ(closed.at("health"), "ok");
+    EXPECT_EQ(closed.at("consecutive_failures"), 0);
+}
+
+TEST(ApiKeysUnit, ScopesAndMatching) {
+    api::key_store keys;
+    keys.add("reader", "reader-key-123", {"runs:read"}, std::vector<std::string>{"zof"});
+    keys.add("writer", "writer-key-456", {"runs:read", "runs:write"}, std::nullopt);
+    http::request req;
+    req.request_id = "r1";
+    auto refused = [&](std::string_view scope) {
+        auto out = api::authorize(req, keys, scope);
+        auto* res = std::get_if<http::response>(&out);
+        return res ? res->status : 0;
+    };
+    EXPECT_EQ(refused("runs:read"), 401);
+    req.headers.set("Authorization", "Bearer reader-key-123");
+    EXPECT_EQ(refused("runs:read"), 0);
+    EXPECT_EQ(refused("runs:write"), 403);
+    auto who = std::get<const api::principal*>(api::authorize(req, keys, "runs:read"));
+    EXPECT_EQ(who->name, "reader");
+    EXPECT_TRUE(who->sees("zof"));
+    EXPECT_FALSE(who->sees("testmo"));
+    req.headers.set("Authorization", "Bearer writer-key-456");
+    EXPECT_EQ(refused("runs:write"), 0);
+    EXPECT_TRUE(
+        std::get<const api::principal*>(api::authorize(req, keys, "runs:read"))->sees("anything"));
+    req.headers.set("Authorization", "Bearer writer-key-4567");
+    EXPECT_EQ(refused("runs:read"), 401);
+    EXPECT_EQ(keys.find("reader-key-12"), nullptr);
+}
