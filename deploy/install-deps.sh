@@ -13,6 +13,8 @@ packages=(
   libssl-dev libhiredis-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
   # tests and benchmarks: a real redis-server, wrk, curl for the README's examples
   redis-server wrk curl jq ca-certificates
+  # the OpenAPI document: YAML -> JSON at build time; the schema test's validator (draft 2020-12)
+  python3-yaml python3-jsonschema
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "aggregate/cursor_codec.hpp"
+#include "api/openapi_routes.hpp"
 #include "api/ops_routes.hpp"
 #include "api/runs_routes.hpp"
 #include "commands.hpp"
@@ -136,6 +137,7 @@ int run_serve(const serve_flags& flags) {
     auto ready = std::make_shared<api::readiness>();
     auto routes = std::make_shared<http::router>();
     api::add_ops_routes(*routes, ready, metrics);
+    api::add_openapi_route(*routes);
 
     cfg.server.name = "facade";
     http::server srv(io, cfg.server, routes, metrics);
