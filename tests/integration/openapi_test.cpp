@@ -45,13 +45,24 @@ struct temp_dir {
 };
 
 struct facade {
-    test::child_process p{{RUNHUB_BINARY, "serve", "--sandbox", "--sandbox-port-base", "0",
-                           "--listen", "127.0.0.1:0", "--threads", "2"},
-                          {"RUNHUB_API_KEY=" + std::string(api_key)}};
+    test::child_process p;
     std::uint16_t port = 0;
-    facade() {
+    // `args` are added to the command line, `env` to the environment.
+    explicit facade(std::vector<std::string> args = {}, std::vector<std::string> env = {})
+        : p(command(std::move(args)), with_key(std::move(env))) {
         auto text = p.wait_for_output("listening on 127.0.0.1:", 30s);
         if (text) port = static_cast<std::uint16_t>(std::stoi(*text));
+    }
+    static std::vector<std::string> command(std::vector<std::string> args) {
+        std::vector<std::string> argv{RUNHUB_BINARY,         "serve",     "--sandbox",
+                                      "--sandbox-port-base", "0",         "--listen",
+                                      "127.0.0.1:0",         "--threads", "2"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return argv;
+    }
+    static std::vector<std::string> with_key(std::vector<std::string> env) {
+        env.push_back("RUNHUB_API_KEY=" + std::string(api_key));
+        return env;
     }
     ~facade() {
         p.signal(SIGTERM);
@@ -232,8 +243,15 @@ TEST(OpenApi, RealAnswersMatchTheSchemas) {
     a.validate();
 }
 
-TEST(OpenApi, MissingOrWrongKeyIs401InTheErrorSchema) {
-    facade f;
+TEST(OpenApi, MissingWrongOrUnscopedKeyAnswersMatchTheErrorSchema) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto config = dir.path / "runhub.json";
+    std::ofstream(config)
+        << R"({"api_keys": [{"name": "writer", "key": {"env": "T_OPENAPI_WRITE_KEY"},
+                                               "scopes": ["runs:write"]}]})";
+    const std::string write_key = "openapi-write-only-key";
+    facade f({"--config", config.string()}, {"T_OPENAPI_WRITE_KEY=" + write_key});
     ASSERT_NE(f.port, 0) << f.p.err();
     test::http_client c(f.port);
     answers a(c);
@@ -245,7 +263,14 @@ TEST(OpenApi, MissingOrWrongKeyIs401InTheErrorSchema) {
             EXPECT_EQ(e.at("error").at("code"), "unauthorized") << target;
         }
         auto wrong = c.request("GET", target, {{"Authorization", "Bearer not-the-key"}}, "", 30s);
+        EXPECT_EQ(wrong.header("www-authenticate").rfind("Bearer", 0), 0u) << target;
         a.add("GET " + target + " with a wrong key", wrong, 401, "error.json");
+        auto unscoped =
+            c.request("GET", target, {{"Authorization", "Bearer " + write_key}}, "", 30s);
+        e = a.add("GET " + target + " with a runs:write key", unscoped, 403, "error.json");
+        if (e.is_object() && e.as_object().contains("error")) {
+            EXPECT_EQ(e.at("error").at("code"), "forbidden") << target;
+        }
     }
     a.validate();
 }
