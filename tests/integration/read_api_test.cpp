@@ -167,3 +167,73 @@ TEST(ReadApi, AFailingVendorMakesThePagePartialStrictOrAllFailingIs502) {
     f.get_json(c, "/v1/runs?limit=20&source=zof", 502);
     f.get_json(c, "/v1/runs/zof:run_x", 502);
 }
+
+namespace {
+
+// One request to a sandbox vendor over verified TLS; the answer's status and body.
+std::pair<int, std::string> sandbox_request(const std::string& ca, const std::string& method,
+                                            const std::string& url, const std::string& body,
+                                            const std::string& auth = "") {
+    boost::asio::io_context io;
+    http::client client(io.get_executor(), {.ca_file = ca});
+    http::client_request req{method, url, {}, body};
+    if (!body.empty()) req.headers.add("Content-Type", "application/json");
+    if (!auth.empty()) req.headers.add("Authorization", auth);
+    auto fut = boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<http::client_result> {
+            co_return co_await client.send(req, http::client::clock::now() + 10s);
+        },
+        boost::asio::use_future);
+    io.run();
+    auto r = fut.get();
+    if (!r.response) return {0, r.detail};
+    return {r.response->status, r.response->body};
+}
+
+}  // namespace
+
+TEST(ReadApi, RunsStartedDuringAWalkAreNeitherRepeatedNorDoTheyShiftIt) {
+    facade f;
+    ASSERT_NE(f.port, 0) << f.p.err();
+    auto ca = f.p.wait_for_output("sandbox TLS CA: ", 1s);
+    auto zof = f.p.wait_for_output("sandbox vendor zof at ", 1s);
+    ASSERT_TRUE(ca && zof);
+    std::string base = zof->substr(0, zof->find(' '));
+    std::string auth = zof->substr(zof->find("(Authorization: ") + 16);
+    auth = auth.substr(0, auth.find(')'));
+    auto info = boost::json::parse(sandbox_request(*ca, "GET", base + "/_sandbox/info", "").second);
+    std::string project(info.at("scope").at("project_id").as_string());
+
+    test::http_client c(f.port);
+    const auto before = f.walk(c, "limit=200&source=zof");
+    ASSERT_GT(before.size(), 60u);
+
+    // Walk again in pages of 25; after the first page, five new runs start at the top.
+    std::vector<boost::json::object> during;
+    auto first = f.get_json(c, "/v1/runs?limit=25&source=zof", 200);
+    for (const auto& r : first.at("data").as_array()) during.push_back(r.as_object());
+    for (int i = 0; i < 5; ++i) {
+        auto [status, body] =
+            sandbox_request(*ca, "POST", base + "/v1/runs",
+                            R"({"project_id":")" + project +
+                                R"(","environment":"staging","test_case_ids":["tc_a"]})",
+                            auth);
+        ASSERT_EQ(status, 201) << body;
+    }
+    std::string cursor(first.at("next_cursor").as_string());
+    for (int page = 0; page < 100 && !cursor.empty(); ++page) {
+        auto body = f.get_json(c, "/v1/runs?limit=25&source=zof&cursor=" + cursor, 200);
+        for (const auto& r : body.at("data").as_array()) during.push_back(r.as_object());
+        cursor =
+            body.at("next_cursor").is_null() ? "" : std::string(body.at("next_cursor").as_string());
+    }
+    // Exactly the runs that were there when the walk began, each once, in order.
+    ASSERT_EQ(during.size(), before.size());
+    for (std::size_t i = 0; i < during.size(); ++i)
+        EXPECT_EQ(during[i].at("id"), before[i].at("id")) << "at " << i;
+    // A new walk sees the new runs, on top.
+    const auto after = f.walk(c, "limit=200&source=zof");
+    EXPECT_EQ(after.size(), before.size() + 5);
+    EXPECT_EQ(after[5].at("id"), before[0].at("id"));
+}
