@@ -7,17 +7,12 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <fstream>
 #include <set>
 #include <thread>
 
-#include "common/http_client.hpp"
-#include "common/process.hpp"
-#include "http/client.hpp"
+#include "common/sandboxed_facade.hpp"
 
 using namespace runhub;
 using namespace std::chrono_literals;
@@ -43,25 +38,16 @@ std::string write_config(const std::string& extra) {
     return path;
 }
 
-struct facade {
+// serve --sandbox with the keys above configured (and `extra` configuration members).
+struct facade : test::sandboxed_facade {
     std::string config;
-    test::child_process p;
-    std::uint16_t port = 0;
-    explicit facade(const std::string& extra = "")
-        : config(write_config(extra)),
-          p({RUNHUB_BINARY, "serve", "--sandbox", "--sandbox-port-base", "0", "--listen",
-             "127.0.0.1:0", "--threads", "2", "--config", config},
-            {"T_ALL_KEY=" + std::string(all_key), "T_ZOF_KEY=" + std::string(zof_key),
-             "T_WRITE_KEY=" + std::string(write_key),
-             "RUNHUB_API_KEY=" + std::string(sandbox_key)}) {
-        auto text = p.wait_for_output("listening on 127.0.0.1:", 30s);
-        if (text) port = static_cast<std::uint16_t>(std::stoi(*text));
-    }
-    ~facade() {
-        p.signal(SIGTERM);
-        EXPECT_EQ(p.wait(20s), 0) << p.err();
-        std::remove(config.c_str());
-    }
+    explicit facade(const std::string& extra = "", std::string path = "")
+        : test::sandboxed_facade(
+              std::string(sandbox_key), {"--config", path = write_config(extra)},
+              {"T_ALL_KEY=" + std::string(all_key), "T_ZOF_KEY=" + std::string(zof_key),
+               "T_WRITE_KEY=" + std::string(write_key)}),
+          config(path) {}
+    ~facade() { std::remove(config.c_str()); }
     test::http_reply get(test::http_client& c, const std::string& target, std::string_view key) {
         std::vector<std::pair<std::string, std::string>> h;
         if (!key.empty()) h.emplace_back("Authorization", "Bearer " + std::string(key));
@@ -69,9 +55,7 @@ struct facade {
     }
     boost::json::value get_json(test::http_client& c, const std::string& target,
                                 std::string_view key, int expect) {
-        auto r = get(c, target, key);
-        EXPECT_EQ(r.status, expect) << target << " " << r.body;
-        return boost::json::parse(r.body);
+        return test::sandboxed_facade::get_json(c, target, expect, std::string(key));
     }
 };
 
@@ -81,32 +65,12 @@ std::set<std::string> sources_of(const boost::json::value& list) {
     return out;
 }
 
-// POST/GET to a sandbox vendor's control routes over verified TLS.
-boost::json::value sandbox_call(const std::string& ca, const std::string& url,
-                                const std::string& method, const std::string& body) {
-    boost::asio::io_context io;
-    http::client client(io.get_executor(), {.ca_file = ca});
-    http::client_request req{method, url, {}, body};
-    if (!body.empty()) req.headers.add("Content-Type", "application/json");
-    auto fut = boost::asio::co_spawn(
-        io,
-        [&]() -> boost::asio::awaitable<http::client_result> {
-            co_return co_await client.send(req, http::client::clock::now() + 10s);
-        },
-        boost::asio::use_future);
-    io.run();
-    auto r = fut.get();
-    EXPECT_TRUE(r.ok()) << url;
-    if (!r.ok() || r.response->body.empty()) return boost::json::value();
-    return boost::json::parse(r.response->body);
-}
-
 }  // namespace
 
 TEST(ApiKeys, EveryV1RouteNeedsAValidBearerKey) {
     facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    test::http_client c(f.port);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
     for (std::string target : {"/v1/runs", "/v1/runs/zof:run_1", "/v1/runs/zof:run_1/failures",
                                "/v1/sources", "/v1/runs?limit=oops"}) {
         auto none = f.get(c, target, "");
@@ -137,14 +101,14 @@ TEST(ApiKeys, EveryV1RouteNeedsAValidBearerKey) {
     for (std::string target : {"/healthz", "/readyz", "/metrics"})
         EXPECT_EQ(f.get(c, target, "").status, 200) << target;
     // The key never reaches a log line.
-    EXPECT_EQ(f.p.err().find(all_key), std::string::npos);
-    EXPECT_EQ(f.p.out().find(all_key), std::string::npos);
+    EXPECT_EQ(f.process().err().find(all_key), std::string::npos);
+    EXPECT_EQ(f.process().out().find(all_key), std::string::npos);
 }
 
 TEST(ApiKeys, AKeySeesNothingOfASourceItIsNotGranted) {
     facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    test::http_client c(f.port);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
     auto everything = f.get_json(c, "/v1/runs?limit=200", all_key, 200);
     EXPECT_EQ(sources_of(everything).size(), 5u);
     EXPECT_EQ(everything.at("sources").as_array().size(), 5u);
@@ -184,12 +148,15 @@ TEST(ApiKeys, AKeySeesNothingOfASourceItIsNotGranted) {
 
 TEST(SourceHealth, ACircuitOpensFailsFastWithoutCallingTheVendorAndClosesAfterAProbe) {
     facade f(R"(, "sandbox": {"circuit": {"failure_threshold": 2, "open_ms": 1500}})");
-    ASSERT_NE(f.port, 0) << f.p.err();
-    auto ca = f.p.wait_for_output("sandbox TLS CA: ", 1s);
-    auto zof = f.p.wait_for_output("sandbox vendor zof at ", 1s);
-    ASSERT_TRUE(ca && zof);
-    std::string base = zof->substr(0, zof->find(' '));
-    test::http_client c(f.port);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    const std::string ca = f.ca_file(), base = f.vendor_base("zof");
+    ASSERT_FALSE(ca.empty() || base.empty()) << f.process().err();
+    auto total_calls = [&] {
+        auto stats =
+            boost::json::parse(test::sandbox_request(ca, "GET", base + "/_sandbox/stats").body);
+        return stats.at("total").to_number<std::uint64_t>();
+    };
+    test::http_client c(f.port());
     auto zof_entry = [&] {
         auto list = f.get_json(c, "/v1/sources", all_key, 200);
         for (const auto& s : list.at("data").as_array())
@@ -207,7 +174,7 @@ TEST(SourceHealth, ACircuitOpensFailsFastWithoutCallingTheVendorAndClosesAfterAP
     EXPECT_TRUE(healthy.at("last_latency_ms").is_int64());
     EXPECT_TRUE(healthy.at("last_success_at").is_string());
 
-    sandbox_call(*ca, base + "/_sandbox/faults", "POST", R"({"error_rate":1})");
+    test::set_faults(f, "zof", R"({"error_rate":1})");
     for (int i = 0; i < 2; ++i) {
         auto page = f.get_json(c, "/v1/runs?limit=5", all_key, 200);
         for (const auto& s : page.at("sources").as_array())
@@ -221,7 +188,7 @@ TEST(SourceHealth, ACircuitOpensFailsFastWithoutCallingTheVendorAndClosesAfterAP
     EXPECT_TRUE(open.at("last_error").at("at").is_string());
 
     // Open: the source fails at once and the vendor sees no request.
-    auto calls = sandbox_call(*ca, base + "/_sandbox/stats", "GET", "").at("total").to_number<std::uint64_t>();
+    auto calls = total_calls();
     auto page = f.get_json(c, "/v1/runs?limit=5", all_key, 200);
     bool marked = false;
     for (const auto& s : page.at("sources").as_array())
@@ -229,11 +196,10 @@ TEST(SourceHealth, ACircuitOpensFailsFastWithoutCallingTheVendorAndClosesAfterAP
     EXPECT_TRUE(marked) << page;
     EXPECT_EQ(page.at("data").as_array().size(), 5u);  // the others still answer
     f.get_json(c, "/v1/runs/zof:run_1", all_key, 502);
-    EXPECT_EQ(sandbox_call(*ca, base + "/_sandbox/stats", "GET", "").at("total").to_number<std::uint64_t>(),
-              calls);
+    EXPECT_EQ(total_calls(), calls);
 
     // The vendor recovers; after open_ms one probe goes out, succeeds and closes the circuit.
-    sandbox_call(*ca, base + "/_sandbox/faults", "POST", "{}");
+    test::set_faults(f, "zof", "{}");
     std::this_thread::sleep_for(1600ms);
     EXPECT_EQ(zof_entry().at("circuit"), "half_open");
     auto again = f.get_json(c, "/v1/runs?limit=5&source=zof", all_key, 200);

@@ -6,17 +6,12 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
-#include "common/http_client.hpp"
-#include "common/process.hpp"
-#include "http/client.hpp"
+#include "common/sandboxed_facade.hpp"
 
 using namespace runhub;
 using namespace std::chrono_literals;
@@ -44,31 +39,10 @@ struct temp_dir {
     }
 };
 
-struct facade {
-    test::child_process p;
-    std::uint16_t port = 0;
-    // `args` are added to the command line, `env` to the environment.
+// serve --sandbox with the test's key.
+struct facade : test::sandboxed_facade {
     explicit facade(std::vector<std::string> args = {}, std::vector<std::string> env = {})
-        : p(command(std::move(args)), with_key(std::move(env))) {
-        auto text = p.wait_for_output("listening on 127.0.0.1:", 30s);
-        if (text) port = static_cast<std::uint16_t>(std::stoi(*text));
-    }
-    static std::vector<std::string> command(std::vector<std::string> args) {
-        std::vector<std::string> argv{RUNHUB_BINARY,         "serve",     "--sandbox",
-                                      "--sandbox-port-base", "0",         "--listen",
-                                      "127.0.0.1:0",         "--threads", "2"};
-        argv.insert(argv.end(), args.begin(), args.end());
-        return argv;
-    }
-    static std::vector<std::string> with_key(std::vector<std::string> env) {
-        env.push_back("RUNHUB_API_KEY=" + std::string(api_key));
-        return env;
-    }
-    ~facade() {
-        p.signal(SIGTERM);
-        auto code = p.wait(20s);
-        EXPECT_EQ(code, 0) << p.err();  // also catches sanitizer reports in the server
-    }
+        : test::sandboxed_facade(std::string(::api_key), std::move(args), std::move(env)) {}
 };
 
 // Answers collected per schema, then validated in one validator run per schema.
@@ -123,32 +97,12 @@ class answers {
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_schema_;
 };
 
-// From now on the sandbox's `vendor` answers 500 to everything.
-void fail_vendor(const facade& f, const std::string& vendor) {
-    auto ca = f.p.wait_for_output("sandbox TLS CA: ", 1s);
-    auto at = f.p.wait_for_output("sandbox vendor " + vendor + " at ", 1s);
-    ASSERT_TRUE(ca && at) << f.p.err();
-    std::string base = at->substr(0, at->find(' '));
-    boost::asio::io_context io;
-    http::client client(io.get_executor(), {.ca_file = *ca});
-    http::client_request req{"POST", base + "/_sandbox/faults", {}, R"({"error_rate":1})"};
-    req.headers.add("Content-Type", "application/json");
-    auto fut = boost::asio::co_spawn(
-        io,
-        [&]() -> boost::asio::awaitable<http::client_result> {
-            co_return co_await client.send(req, http::client::clock::now() + 10s);
-        },
-        boost::asio::use_future);
-    io.run();
-    ASSERT_TRUE(fut.get().ok());
-}
-
 }  // namespace
 
 TEST(OpenApi, DocumentIsServedWithoutAKeyAndIsTheBundleOfTheYaml) {
     facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    test::http_client c(f.port);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
     auto r = c.request("GET", "/openapi.json", {}, "", 30s);  // no Authorization header
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.header("content-type").rfind("application/json", 0), 0u);
@@ -177,8 +131,8 @@ TEST(OpenApi, DocumentIsServedWithoutAKeyAndIsTheBundleOfTheYaml) {
 
 TEST(OpenApi, RealAnswersMatchTheSchemas) {
     facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    test::http_client c(f.port);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
     answers a(c);
 
     // List pages: the first, the next one through its cursor, a filtered one.
@@ -228,7 +182,7 @@ TEST(OpenApi, RealAnswersMatchTheSchemas) {
 
     // A failing source: the page is partial with the source marked; strict and single-run
     // answers are 502; /v1/sources shows the failure.
-    fail_vendor(f, "zof");
+    test::set_faults(f, "zof", R"({"error_rate":1})");  // zof answers 500 from now on
     auto partial = a.get("/v1/runs?limit=20", 200, "run_list.json");
     bool marked = false;
     for (const auto& s : partial.at("sources").as_array())
@@ -252,8 +206,8 @@ TEST(OpenApi, MissingWrongOrUnscopedKeyAnswersMatchTheErrorSchema) {
                                                "scopes": ["runs:write"]}]})";
     const std::string write_key = "openapi-write-only-key";
     facade f({"--config", config.string()}, {"T_OPENAPI_WRITE_KEY=" + write_key});
-    ASSERT_NE(f.port, 0) << f.p.err();
-    test::http_client c(f.port);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
     answers a(c);
     for (std::string target : {"/v1/runs?limit=5", "/v1/sources", "/v1/runs/zof:1"}) {
         auto none = c.request("GET", target, {}, "", 30s);

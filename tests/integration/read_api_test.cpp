@@ -3,61 +3,19 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
 
-#include "common/http_client.hpp"
-#include "common/process.hpp"
-#include "http/client.hpp"
+#include "common/sandboxed_facade.hpp"
 
 using namespace runhub;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::string_view api_key = "read-api-test-key";
-
-struct facade {
-    test::child_process p{{RUNHUB_BINARY, "serve", "--sandbox", "--sandbox-port-base", "0",
-                           "--listen", "127.0.0.1:0", "--threads", "2"},
-                          {"RUNHUB_API_KEY=" + std::string(api_key)}};
-    std::uint16_t port = 0;
-    facade() {
-        auto text = p.wait_for_output("listening on 127.0.0.1:", 30s);
-        if (text) port = static_cast<std::uint16_t>(std::stoi(*text));
-    }
-    ~facade() {
-        p.signal(SIGTERM);
-        auto code = p.wait(20s);
-        EXPECT_EQ(code, 0) << p.err();  // also catches sanitizer reports in the server
-    }
-    boost::json::value get_json(test::http_client& c, const std::string& target, int expect) {
-        auto r = c.request("GET", target, {{"Authorization", "Bearer " + std::string(api_key)}}, "",
-                           30s);
-        EXPECT_EQ(r.status, expect) << target << " " << r.body;
-        return boost::json::parse(r.body);
-    }
-    // Every page of a query; returns the runs in the order they came.
-    std::vector<boost::json::object> walk(test::http_client& c, const std::string& query) {
-        std::vector<boost::json::object> runs;
-        std::string cursor;
-        for (int page = 0; page < 100; ++page) {
-            auto body =
-                get_json(c, "/v1/runs?" + query + (cursor.empty() ? "" : "&cursor=" + cursor), 200);
-            for (const auto& s : body.at("sources").as_array())
-                EXPECT_NE(s.at("status").as_string(), "error") << boost::json::serialize(s);
-            for (const auto& r : body.at("data").as_array()) runs.push_back(r.as_object());
-            if (body.at("next_cursor").is_null()) return runs;
-            cursor = std::string(body.at("next_cursor").as_string());
-        }
-        ADD_FAILURE() << "walk did not end";
-        return runs;
-    }
-};
+using facade = test::sandboxed_facade;
+constexpr const char* api_key = "read-api-test-key";
 
 std::pair<std::string, std::string> order_key(const boost::json::object& r) {
     return {r.at("created_at").is_null() ? "" : std::string(r.at("created_at").as_string()),
@@ -67,9 +25,9 @@ std::pair<std::string, std::string> order_key(const boost::json::object& r) {
 }  // namespace
 
 TEST(ReadApi, FullWalkIsMergedNewestFirstAndEachRunOnce) {
-    facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    test::http_client c(f.port);
+    facade f(api_key);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
     auto all = f.walk(c, "limit=137");
     std::set<std::string> ids;
     std::map<std::string, int> by_source;
@@ -87,9 +45,9 @@ TEST(ReadApi, FullWalkIsMergedNewestFirstAndEachRunOnce) {
 }
 
 TEST(ReadApi, FiltersGetFailuresSourcesAndErrors) {
-    facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    test::http_client c(f.port);
+    facade f(api_key);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
     auto failed = f.walk(c, "limit=200&status=failed&source=zof,buildkite");
     ASSERT_FALSE(failed.empty());
     for (const auto& r : failed) {
@@ -126,28 +84,11 @@ TEST(ReadApi, FiltersGetFailuresSourcesAndErrors) {
 }
 
 TEST(ReadApi, AFailingVendorMakesThePagePartialStrictOrAllFailingIs502) {
-    facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    auto ca = f.p.wait_for_output("sandbox TLS CA: ", 1s);
-    auto zof = f.p.wait_for_output("sandbox vendor zof at ", 1s);
-    ASSERT_TRUE(ca && zof);
-    std::string base = zof->substr(0, zof->find(' '));
-    {
-        // Zof answers 500 to everything from now on.
-        boost::asio::io_context io;
-        http::client client(io.get_executor(), {.ca_file = *ca});
-        http::client_request req{"POST", base + "/_sandbox/faults", {}, R"({"error_rate":1})"};
-        req.headers.add("Content-Type", "application/json");
-        auto fut = boost::asio::co_spawn(
-            io,
-            [&]() -> boost::asio::awaitable<http::client_result> {
-                co_return co_await client.send(req, http::client::clock::now() + 10s);
-            },
-            boost::asio::use_future);
-        io.run();
-        ASSERT_TRUE(fut.get().ok());
-    }
-    test::http_client c(f.port);
+    facade f(api_key);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    // Zof answers 500 to everything from now on.
+    test::set_faults(f, "zof", R"({"error_rate":1})");
+    test::http_client c(f.port());
     auto partial = f.get_json(c, "/v1/runs?limit=20", 200);
     EXPECT_EQ(partial.at("data").as_array().size(), 20u);
     bool zof_marked = false;
@@ -168,44 +109,15 @@ TEST(ReadApi, AFailingVendorMakesThePagePartialStrictOrAllFailingIs502) {
     f.get_json(c, "/v1/runs/zof:run_x", 502);
 }
 
-namespace {
-
-// One request to a sandbox vendor over verified TLS; the answer's status and body.
-std::pair<int, std::string> sandbox_request(const std::string& ca, const std::string& method,
-                                            const std::string& url, const std::string& body,
-                                            const std::string& auth = "") {
-    boost::asio::io_context io;
-    http::client client(io.get_executor(), {.ca_file = ca});
-    http::client_request req{method, url, {}, body};
-    if (!body.empty()) req.headers.add("Content-Type", "application/json");
-    if (!auth.empty()) req.headers.add("Authorization", auth);
-    auto fut = boost::asio::co_spawn(
-        io,
-        [&]() -> boost::asio::awaitable<http::client_result> {
-            co_return co_await client.send(req, http::client::clock::now() + 10s);
-        },
-        boost::asio::use_future);
-    io.run();
-    auto r = fut.get();
-    if (!r.response) return {0, r.detail};
-    return {r.response->status, r.response->body};
-}
-
-}  // namespace
-
 TEST(ReadApi, RunsStartedDuringAWalkAreNeitherRepeatedNorDoTheyShiftIt) {
-    facade f;
-    ASSERT_NE(f.port, 0) << f.p.err();
-    auto ca = f.p.wait_for_output("sandbox TLS CA: ", 1s);
-    auto zof = f.p.wait_for_output("sandbox vendor zof at ", 1s);
-    ASSERT_TRUE(ca && zof);
-    std::string base = zof->substr(0, zof->find(' '));
-    std::string auth = zof->substr(zof->find("(Authorization: ") + 16);
-    auth = auth.substr(0, auth.find(')'));
-    auto info = boost::json::parse(sandbox_request(*ca, "GET", base + "/_sandbox/info", "").second);
+    facade f(api_key);
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    const std::string ca = f.ca_file(), base = f.vendor_base("zof"), auth = f.vendor_auth("zof");
+    ASSERT_FALSE(ca.empty() || base.empty() || auth.empty()) << f.process().err();
+    auto info = boost::json::parse(test::sandbox_request(ca, "GET", base + "/_sandbox/info").body);
     std::string project(info.at("scope").at("project_id").as_string());
 
-    test::http_client c(f.port);
+    test::http_client c(f.port());
     const auto before = f.walk(c, "limit=200&source=zof");
     ASSERT_GT(before.size(), 60u);
 
@@ -215,10 +127,10 @@ TEST(ReadApi, RunsStartedDuringAWalkAreNeitherRepeatedNorDoTheyShiftIt) {
     for (const auto& r : first.at("data").as_array()) during.push_back(r.as_object());
     for (int i = 0; i < 5; ++i) {
         auto [status, body] =
-            sandbox_request(*ca, "POST", base + "/v1/runs",
-                            R"({"project_id":")" + project +
-                                R"(","environment":"staging","test_case_ids":["tc_a"]})",
-                            auth);
+            test::sandbox_request(ca, "POST", base + "/v1/runs",
+                                  R"({"project_id":")" + project +
+                                      R"(","environment":"staging","test_case_ids":["tc_a"]})",
+                                  auth);
         ASSERT_EQ(status, 201) << body;
     }
     std::string cursor(first.at("next_cursor").as_string());
