@@ -74,14 +74,20 @@ void check_sources(const config::runhub_config& cfg, bool sandbox,
                                         "no source is named '" + name + "'"});
 }
 
-std::shared_ptr<connectors::monitored_connector> build_source(
-    connectors::source_config sc, http::breaker_options breaker,
-    std::shared_ptr<http::client> client) {
+// A source: its own HTTP client (pool, CA, outbound budget), its connector, its breaker.
+std::shared_ptr<connectors::monitored_connector> build_source(boost::asio::io_context& io,
+                                                              connectors::source_config sc,
+                                                              std::string ca_file,
+                                                              http::breaker_options breaker,
+                                                              http::budget_options budget) {
+    http::client_options co;
+    co.ca_file = std::move(ca_file);
+    co.budget = std::make_shared<http::rate_budget>(budget);
     connectors::connector_deps deps;
-    deps.client = std::move(client);
+    deps.client = std::make_shared<http::client>(io.get_executor(), co);
     std::shared_ptr<connectors::connector> c = connectors::make_connector(std::move(sc), deps);
     if (!c) return nullptr;
-    return std::make_shared<connectors::monitored_connector>(std::move(c), breaker);
+    return std::make_shared<connectors::monitored_connector>(std::move(c), breaker, co.budget);
 }
 
 std::string default_ca_path() {
@@ -171,8 +177,6 @@ int run_serve(const serve_flags& flags) {
     // against the sandbox's generated CA. Each source behind its own circuit breaker.
     auto sources = std::make_shared<api::source_set>();
     for (const auto& s : cfg.sources) {
-        http::client_options co;
-        co.ca_file = s.ca_file;
         connectors::source_config sc;
         sc.name = s.name;
         sc.vendor = s.vendor;
@@ -180,16 +184,13 @@ int run_serve(const serve_flags& flags) {
         sc.credential = s.credential.value;
         sc.scope = s.scope;
         sc.timeout = s.timeout;
-        auto c = build_source(std::move(sc), s.circuit,
-                              std::make_shared<http::client>(io.get_executor(), co));
+        auto budget = s.budget.value_or(connectors::default_budget(s.vendor));
+        auto c = build_source(io, std::move(sc), s.ca_file, s.circuit, budget);
         if (c) sources->all.push_back(std::move(c));
         spdlog::info("source {} ({}) at {}, credential from {}", s.name, s.vendor, s.base_url,
                      s.credential.origin);
     }
     if (sandbox_runner) {
-        http::client_options co;
-        co.ca_file = sandbox_runner->ca_file();
-        auto client = std::make_shared<http::client>(io.get_executor(), co);
         for (const auto& v : sandbox_runner->vendors()) {
             connectors::source_config sc;
             sc.name = v.name;
@@ -199,7 +200,8 @@ int run_serve(const serve_flags& flags) {
                 v.auth_value.rfind("Bearer ", 0) == 0 ? v.auth_value.substr(7) : v.auth_value;
             for (const auto& [k, val] : v.scope) sc.scope[k] = val;
             sc.timeout = std::min(cfg.sandbox.timeout, cfg.api.request_timeout);
-            if (auto c = build_source(std::move(sc), cfg.sandbox.circuit, client))
+            if (auto c = build_source(io, std::move(sc), sandbox_runner->ca_file(),
+                                      cfg.sandbox.circuit, cfg.sandbox.budget))
                 sources->all.push_back(std::move(c));
         }
     }

@@ -66,6 +66,16 @@ boost::json::object source_json(const connectors::monitored_connector& c) {
         o["last_success_at"] = rfc3339(*h.last_success_at);
     else
         o["last_success_at"] = nullptr;
+    if (auto b = c.budget()) {
+        boost::json::object budget;
+        budget["per_minute"] = b->per_minute;
+        budget["available"] = static_cast<std::int64_t>(b->tokens < 0 ? 0 : b->tokens);
+        budget["waits"] = b->waits;
+        budget["refusals"] = b->refusals;
+        o["budget"] = std::move(budget);
+    } else {
+        o["budget"] = nullptr;
+    }
     if (h.last_error) {
         auto e = error_summary(*h.last_error);
         e["at"] = rfc3339(*h.last_error_at);

@@ -108,6 +108,11 @@ void read_circuit(json_reader& r, http::breaker_options& b) {
     });
 }
 
+void read_budget(json_reader& r, http::budget_options& b) {
+    r.read("per_minute", b.per_minute, 0, 1'000'000);
+    r.read("burst", b.burst, 0, 1'000'000);
+}
+
 void read_source(json_reader& r, source_entry& s, const env_lookup& env) {
     r.read("name", s.name);
     if (!r.find("name"))
@@ -143,6 +148,10 @@ void read_source(json_reader& r, source_entry& s, const env_lookup& env) {
     read_ms(r, "timeout_ms", s.timeout, 100, 600'000);
     r.read("ca_file", s.ca_file);
     read_circuit(r, s.circuit);
+    if (r.find("budget")) {
+        s.budget.emplace();
+        r.nested("budget", [&](json_reader& b) { read_budget(b, *s.budget); });
+    }
 }
 
 void read_api_key(json_reader& r, api_key_entry& k, const env_lookup& env) {
@@ -231,6 +240,7 @@ load_result parse_config(std::string_view text, const env_lookup& env) {
     r.nested("sandbox", [&](json_reader& sb) {
         read_ms(sb, "timeout_ms", c.sandbox.timeout, 100, 600'000);
         read_circuit(sb, c.sandbox.circuit);
+        sb.nested("budget", [&](json_reader& b) { read_budget(b, c.sandbox.budget); });
     });
     std::vector<std::string> names;
     for (const auto& s : c.sources) names.push_back(s.name);

@@ -11,6 +11,7 @@
 #include "config/json_reader.hpp"
 #include "config/secret.hpp"
 #include "http/circuit_breaker.hpp"
+#include "http/rate_budget.hpp"
 #include "http/server.hpp"
 
 namespace runhub::config {
@@ -25,6 +26,8 @@ struct source_entry {
     std::chrono::milliseconds timeout{10'000};  // per upstream call
     std::string ca_file;                        // PEM bundle to verify the vendor; "" = system
     http::breaker_options circuit;              // key "circuit": failure_threshold, open_ms
+    // Key "budget": per_minute, burst. Absent = the vendor's documented quota (see the README).
+    std::optional<http::budget_options> budget;
 };
 
 // A caller's key (key "api_keys"). Stored hashed once the service starts.
@@ -48,6 +51,7 @@ struct api_options {
 struct sandbox_sources {
     std::chrono::milliseconds timeout{10'000};  // per upstream call (capped by the request's)
     http::breaker_options circuit;
+    http::budget_options budget;  // none by default: the emulators limit nothing unless told
 };
 
 struct runhub_config {

@@ -48,6 +48,14 @@ const std::vector<scope_rule>& scope_rules() {
 
 }  // namespace
 
+http::budget_options default_budget(std::string_view vendor) {
+    // vendor-notes 4.6 (Buildkite: org limit; the newer per-user 50/min is not assumed) and
+    // 5.6 (Zof: "typical 100 requests/minute per organization").
+    if (vendor == "buildkite") return {.per_minute = 200, .burst = 200};
+    if (vendor == "zof") return {.per_minute = 100, .burst = 100};
+    return {};
+}
+
 std::vector<std::pair<std::string, std::string>> check_source(const source_config& cfg) {
     std::vector<std::pair<std::string, std::string>> out;
     const scope_rule* rule = nullptr;

@@ -14,6 +14,11 @@ namespace runhub::connectors {
 std::unique_ptr<connector> make_connector(source_config cfg, connector_deps deps);
 const std::vector<std::string_view>& known_vendors();
 
+// The outbound budget a source of `vendor` gets when its configuration names none: the vendor's
+// documented quota (Buildkite 200/min per organization, Zof 100/min on standard plans), none
+// where the vendor publishes no number (Sofy, TesterArmy, Testmo: their 429s are honoured).
+http::budget_options default_budget(std::string_view vendor);
+
 // What is wrong with a source's vendor or scope, as (key under the source's entry, message):
 // an unknown vendor, a missing required scope id, a scope key the vendor does not use.
 std::vector<std::pair<std::string, std::string>> check_source(const source_config& cfg);

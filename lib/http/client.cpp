@@ -261,6 +261,20 @@ asio::awaitable<client_result> client::send(client_request req, clock::time_poin
     boost::system::error_code ec;
     bool reused = false;
     bool wrote = false;
+    std::optional<std::chrono::milliseconds> budget_wait;
+    if (self->opts.budget) {
+        budget_wait = self->opts.budget->reserve(clock::now(), deadline);
+        if (!budget_wait) {
+            result.error = upstream_error_kind::throttled;
+            result.budget_refused = true;
+            result.detail = "runhub's budget for " + key + " has no call left before the deadline";
+            co_return result;
+        }
+        if (budget_wait->count() > 0) {
+            wait.expires_after(*budget_wait);
+            co_await wait.async_wait(use_tuple);
+        }
+    }
     for (int round = 0; round < 2; ++round) {
         while (!(slot = self->try_acquire(key))) {
             if (clock::now() >= deadline) {
@@ -316,6 +330,9 @@ asio::awaitable<client_result> client::send(client_request req, clock::time_poin
         co_return result;
     }
     return_answer(*self, key, std::move(conn), parser->release(), result);
+    if (self->opts.budget && result.response)
+        self->opts.budget->observe(result.response->headers, clock::now(),
+                                   std::chrono::system_clock::now());
     co_return result;
 }
 
@@ -332,7 +349,7 @@ asio::awaitable<client_result> client::send_with_retry(client_request req,
     for (;;) {
         r = co_await send(req, deadline);
         r.attempts = state.attempts_made();
-        if (r.ok() || !may_retry) co_return r;
+        if (r.ok() || !may_retry || r.budget_refused) co_return r;
         hint.reset();
         if (r.response) hint = wait_hint(*r.response, std::chrono::system_clock::now());
         delay = state.next_delay(r.error, hint, clock::now());

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "http/header_fields.hpp"
+#include "http/rate_budget.hpp"
 #include "http/retry_policy.hpp"
 #include "http/upstream_error.hpp"
 
@@ -25,6 +26,8 @@ struct client_options {
     std::chrono::milliseconds idle_keep{30'000};  // an idle pooled connection is dropped after
     std::size_t max_response_bytes = 16 * 1024 * 1024;
     std::string user_agent = "runhub";
+    // The outbound budget every attempt draws on (one per source); null = none.
+    std::shared_ptr<rate_budget> budget;
 };
 
 struct client_request {
@@ -46,6 +49,7 @@ struct client_result {
     std::string detail;                       // for logs; never shown to API callers verbatim
     std::optional<client_response> response;  // set whenever the vendor answered
     int attempts = 0;
+    bool budget_refused = false;  // not sent: the budget had no call left before the deadline
     bool ok() const { return error == upstream_error_kind::none; }
 };
 

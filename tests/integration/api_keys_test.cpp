@@ -237,3 +237,44 @@ TEST(ApiKeysUnit, ScopesAndMatching) {
     EXPECT_EQ(refused("runs:read"), 401);
     EXPECT_EQ(keys.find("reader-key-12"), nullptr);
 }
+
+TEST(SourceBudget, ACallWaitsForTheBudgetWithinTheDeadlineOrIsNotSent) {
+    // One call a second, two at once; the answer is due within 600 ms.
+    facade f(R"(, "api": {"request_timeout_ms": 600},
+                 "sandbox": {"budget": {"per_minute": 60, "burst": 2}})");
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    const std::string ca = f.ca_file(), base = f.vendor_base("zof");
+    test::http_client c(f.port());
+    auto zof_calls = [&] {
+        auto stats =
+            boost::json::parse(test::sandbox_request(ca, "GET", base + "/_sandbox/stats").body);
+        return stats.at("total").to_number<std::uint64_t>();
+    };
+    const auto before = zof_calls();
+    // Two calls go at once; the third would have to wait ~1 s, past the deadline: not sent.
+    for (int i = 0; i < 2; ++i) {
+        auto page = f.get_json(c, "/v1/runs?limit=5&source=zof", all_key, 200);
+        EXPECT_EQ(page.at("sources").as_array()[0].at("status"), "ok");
+    }
+    auto refused = f.get_json(c, "/v1/runs?limit=5", all_key, 200);
+    for (const auto& s : refused.at("sources").as_array())
+        if (s.at("name") == "zof") {
+            EXPECT_EQ(s.at("status"), "error");
+            EXPECT_EQ(s.at("error").at("kind"), "throttled");
+        }
+    EXPECT_EQ(zof_calls(), before + 2);
+    auto list = f.get_json(c, "/v1/sources", all_key, 200);
+    for (const auto& s : list.at("data").as_array())
+        if (s.at("name") == "zof") {
+            EXPECT_EQ(s.at("budget").at("per_minute"), 60);
+            EXPECT_GE(s.at("budget").at("refusals").to_number<int>(), 1);
+        }
+    // Half a second later the next token is 0.5 s away: the call waits for it and goes out.
+    std::this_thread::sleep_for(500ms);
+    auto waited = f.get_json(c, "/v1/runs?limit=5&source=zof", all_key, 200);
+    EXPECT_EQ(waited.at("sources").as_array()[0].at("status"), "ok") << waited;
+    EXPECT_EQ(zof_calls(), before + 3);
+    list = f.get_json(c, "/v1/sources", all_key, 200);
+    for (const auto& s : list.at("data").as_array())
+        if (s.at("name") == "zof") EXPECT_GE(s.at("budget").at("waits").to_number<int>(), 1);
+}

@@ -15,6 +15,8 @@ TEST(ExampleConfig, ParsesCleanly) {
     EXPECT_EQ(r.config.listen, "127.0.0.1:8080");
     ASSERT_EQ(r.config.sources.size(), 1u);
     EXPECT_EQ(r.config.sources[0].credential.value, "example-secret-RUNHUB_ZOF_TOKEN");
+    ASSERT_TRUE(r.config.sources[0].budget);
+    EXPECT_EQ(r.config.sources[0].budget->per_minute, 100);
     ASSERT_EQ(r.config.api_keys.size(), 1u);
     EXPECT_EQ(asked.size(), 3u);  // cursor key, credential, API key
 }

@@ -5,8 +5,11 @@ namespace runhub::connectors {
 namespace asio = boost::asio;
 
 monitored_connector::monitored_connector(std::shared_ptr<connector> inner,
-                                         http::breaker_options breaker)
-    : inner_(std::move(inner)), health_(std::make_shared<source_health>(breaker)) {}
+                                         http::breaker_options breaker,
+                                         std::shared_ptr<const http::rate_budget> budget)
+    : inner_(std::move(inner)),
+      health_(std::make_shared<source_health>(breaker)),
+      budget_(std::move(budget)) {}
 
 template <class T>
 bool monitored_connector::admit(outcome<T>& refused) {

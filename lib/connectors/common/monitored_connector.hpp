@@ -11,7 +11,10 @@ namespace runhub::connectors {
 
 class monitored_connector final : public connector {
   public:
-    monitored_connector(std::shared_ptr<connector> inner, http::breaker_options breaker);
+    // `budget` is the source's outbound budget (drawn on by its HTTP client), kept here to be
+    // shown; null when it has none.
+    monitored_connector(std::shared_ptr<connector> inner, http::breaker_options breaker,
+                        std::shared_ptr<const http::rate_budget> budget = nullptr);
 
     const source_config& source() const override { return inner_->source(); }
     boost::asio::awaitable<outcome<run_page>> list(list_query q, std::string position, int limit,
@@ -22,6 +25,10 @@ class monitored_connector final : public connector {
         std::string native_id, clock::time_point deadline) override;
 
     health_snapshot health() const { return health_->snapshot(clock::now()); }
+    std::optional<http::budget_snapshot> budget() const {
+        if (!budget_ || !budget_->limited()) return std::nullopt;
+        return budget_->snapshot(clock::now());
+    }
 
   private:
     template <class T>
@@ -31,6 +38,7 @@ class monitored_connector final : public connector {
 
     std::shared_ptr<connector> inner_;
     std::shared_ptr<source_health> health_;
+    std::shared_ptr<const http::rate_budget> budget_;
 };
 
 }  // namespace runhub::connectors
