@@ -17,5 +17,7 @@ struct test_failure {
 };
 
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const test_failure& f);
+// The inverse of value_from, for failures read back from a cache; nullopt when malformed.
+std::optional<test_failure> failure_from_json(const boost::json::value& v);
 
 }  // namespace runhub::model

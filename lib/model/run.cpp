@@ -1,6 +1,7 @@
 #include "model/run.hpp"
 
 #include <boost/json.hpp>
+#include <cstdint>
 
 namespace runhub::model {
 
@@ -115,6 +116,111 @@ boost::json::value to_json(const run& r, bool include_raw) {
     o["web_url"] = opt(r.web_url);
     if (include_raw && r.raw) o["raw"] = *r.raw;
     return o;
+}
+
+namespace {
+
+// Reads members of one object, remembering whether every one had the expected shape.
+struct reader {
+    const boost::json::object& o;
+    bool ok = true;
+
+    const boost::json::value* member(const char* key) {
+        const auto* m = o.if_contains(key);
+        if (!m) ok = false;
+        return m;
+    }
+    void str(const char* key, std::string& out) {
+        const auto* m = member(key);
+        if (m && m->is_string())
+            out = std::string(m->get_string());
+        else
+            ok = false;
+    }
+    void opt_str(const char* key, std::optional<std::string>& out) {
+        const auto* m = member(key);
+        if (!m || m->is_null()) return;
+        if (m->is_string())
+            out = std::string(m->get_string());
+        else
+            ok = false;
+    }
+    void opt_time(const char* key, std::optional<timestamp>& out) {
+        std::optional<std::string> text;
+        opt_str(key, text);
+        if (!text) return;
+        out = parse_timestamp(*text);
+        if (!out) ok = false;
+    }
+    std::int64_t integer(const boost::json::object& from, const char* key) {
+        const auto* m = from.if_contains(key);
+        if (m && m->is_int64()) return m->get_int64();
+        if (m && m->is_uint64() && m->get_uint64() <= INT64_MAX)
+            return static_cast<std::int64_t>(m->get_uint64());
+        ok = false;
+        return 0;
+    }
+};
+
+}  // namespace
+
+std::optional<run> run_from_json(const boost::json::value& v) {
+    const auto* obj = v.if_object();
+    if (!obj) return std::nullopt;
+    reader in{*obj};
+    run r;
+    in.str("id", r.id);
+    in.str("source", r.source);
+    in.str("vendor", r.vendor);
+    in.str("native_id", r.native_id);
+    in.str("name", r.name);
+    if (const auto* p = in.member("project"); p && !p->is_null()) {
+        const auto* po = p->if_object();
+        r.project.emplace();
+        if (po) {
+            reader pin{*po};
+            pin.str("id", r.project->id);
+            pin.str("name", r.project->name);
+            in.ok = in.ok && pin.ok;
+        } else {
+            in.ok = false;
+        }
+    }
+    std::string status;
+    in.str("status", status);
+    if (auto s = parse_run_status(status))
+        r.status = *s;
+    else
+        in.ok = false;
+    if (const auto* t = in.member("terminal"); t && t->is_bool())
+        r.terminal = t->get_bool();
+    else
+        in.ok = false;
+    in.str("vendor_status", r.vendor_status);
+    if (const auto* c = in.member("counts"); c && !c->is_null()) {
+        if (const auto* co = c->if_object())
+            r.counts = run_counts{in.integer(*co, "total"), in.integer(*co, "passed"),
+                                  in.integer(*co, "failed"), in.integer(*co, "skipped"),
+                                  in.integer(*co, "untested")};
+        else
+            in.ok = false;
+    }
+    in.opt_time("created_at", r.created_at);
+    in.opt_time("started_at", r.started_at);
+    in.opt_time("completed_at", r.completed_at);
+    if (const auto* d = in.member("duration_ms"); d && !d->is_null())
+        r.duration_ms = in.integer(*obj, "duration_ms");
+    in.opt_str("branch", r.branch);
+    in.opt_str("commit_sha", r.commit_sha);
+    in.opt_str("build", r.build);
+    in.opt_str("device", r.device);
+    in.opt_str("environment", r.environment);
+    in.opt_str("platform", r.platform);
+    in.opt_str("web_url", r.web_url);
+    if (const auto* raw = obj->if_contains("raw"))
+        r.raw = std::make_shared<const boost::json::value>(*raw);
+    if (!in.ok) return std::nullopt;
+    return r;
 }
 
 }  // namespace runhub::model

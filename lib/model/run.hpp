@@ -61,5 +61,8 @@ bool newer_first(const run& a, const run& b);
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const run& r);
 // Adds "raw" when include_raw and the run has it.
 boost::json::value to_json(const run& r, bool include_raw);
+// The inverse of to_json(r, true), for runs read back from a cache: nullopt when `v` is not a
+// run as to_json writes it (a missing member, a wrong type, an unknown status, a bad time).
+std::optional<run> run_from_json(const boost::json::value& v);
 
 }  // namespace runhub::model

@@ -110,3 +110,47 @@ TEST(TestFailure, Json) {
     EXPECT_TRUE(v.at("location").is_null());
     EXPECT_EQ(v.at("duration_ms").as_int64(), 20);
 }
+
+TEST(Run, ReadsBackWhatToJsonWrote) {
+    run r;
+    r.id = "zof:r1";
+    r.source = "zof";
+    r.vendor = "zof";
+    r.native_id = "r1";
+    r.name = "smoke";
+    r.project = project_ref{"p1", "Shop"};
+    r.status = run_status::running;
+    r.vendor_status = "running";
+    r.counts = run_counts{10, 7, 2, 1, 0};
+    r.created_at = timestamp(sys_days(year{2026} / 11 / 23)) + std::chrono::milliseconds(5);
+    r.duration_ms = 1500;
+    r.web_url = "https://zof.ai/r/1";
+    r.raw = std::make_shared<boost::json::value>(boost::json::parse(R"({"id":"r1","x":[1]})"));
+    auto json = to_json(r, true);
+    auto back = run_from_json(json);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(to_json(*back, true), json);
+    EXPECT_FALSE(run_from_json(to_json(r, false))->raw);
+    // Anything else is refused, never half-read.
+    for (const char* key : {"id", "status", "terminal", "created_at", "counts", "project"}) {
+        auto broken = json;
+        broken.as_object()[key] = 42;
+        EXPECT_FALSE(run_from_json(broken)) << key;
+        broken.as_object().erase(key);
+        EXPECT_FALSE(run_from_json(broken)) << key;
+    }
+    auto bad_status = json;
+    bad_status.as_object()["status"] = "green";
+    EXPECT_FALSE(run_from_json(bad_status));
+    EXPECT_FALSE(run_from_json(boost::json::parse("[1]")));
+}
+
+TEST(TestFailure, ReadsBackWhatValueFromWrote) {
+    test_failure f{"login", "timeout", "auth", "a.js:3", 20, std::nullopt};
+    auto v = boost::json::value_from(f);
+    auto back = failure_from_json(v);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(boost::json::value_from(*back), v);
+    v.as_object()["name"] = 1;
+    EXPECT_FALSE(failure_from_json(v));
+}
