@@ -71,10 +71,35 @@ void finish(cache::state& st, const cache_key& key, const std::shared_ptr<flight
     for (auto& w : waiters) w->try_send(boost::system::error_code{}, r);
 }
 
+// A flight whose coroutine is destroyed before it finished (its io_context shut down): later
+// gets must start a new one, and the waiters' channels, tied to that io_context, must go now.
+void abandon(cache::state& st, const cache_key& key, const std::shared_ptr<flight>& f) {
+    std::vector<std::shared_ptr<waiter_channel>> waiters;
+    std::lock_guard lock(st.mu);
+    auto it = st.flights.find(key.str());
+    if (it != st.flights.end() && it->second == f) st.flights.erase(it);
+    waiters.swap(f->waiters);
+}
+
+struct flight_guard {
+    cache::state& st;
+    const cache_key& key;
+    const std::shared_ptr<flight>& f;
+    bool finished = false;
+    ~flight_guard() {
+        if (!finished) abandon(st, key, f);
+    }
+};
+
 asio::awaitable<flight_result> fetch_and_store(std::shared_ptr<cache::state> st,
                                                const cache_key& key, const fetch_fn& fetch) {
     auto call = fetch();
     auto got = co_await std::move(call);
+    if (!got.ok() && got.error.not_found) {
+        // The vendor says it is gone: no stale copy of it may outlive that.
+        auto forget = st->backing->erase(key);
+        co_await std::move(forget);
+    }
     if (!got.ok()) co_return flight_result::failure(std::move(got.error));
     auto stale_window = st->policy.stale_window(key.source());
     auto e = make_entry(std::move(got.value->value), st->now(), got.value->ttl, stale_window);
@@ -86,6 +111,7 @@ asio::awaitable<flight_result> fetch_and_store(std::shared_ptr<cache::state> st,
 asio::awaitable<void> run_flight(std::shared_ptr<cache::state> st, cache_key key, fetch_fn fetch,
                                  std::shared_ptr<flight> f) {
     st->fetches.fetch_add(1, std::memory_order_relaxed);
+    flight_guard guard{*st, key, f};
     flight_result r;
     std::string thrown;
     try {
@@ -104,6 +130,7 @@ asio::awaitable<void> run_flight(std::shared_ptr<cache::state> st, cache_key key
     }
     if (!r.ok()) st->fetch_failures.fetch_add(1, std::memory_order_relaxed);
     auto shared = std::make_shared<const flight_result>(std::move(r));
+    guard.finished = true;
     finish(*st, key, f, std::move(shared));
 }
 
@@ -118,7 +145,7 @@ lookup served(lookup_status s, std::shared_ptr<const entry> e, time_point now) {
 // Upstream gave nothing: the stale entry if it is still within its window, else the failure.
 lookup fallback(cache::state& st, const std::shared_ptr<const entry>& cached, connector_error err,
                 time_point now) {
-    if (cached && cached->servable_stale(now)) {
+    if (cached && cached->servable_stale(now) && may_serve_stale(err)) {
         st.stale_serves.fetch_add(1, std::memory_order_relaxed);
         lookup out = served(lookup_status::stale, cached, now);
         out.error = std::move(err);
@@ -138,6 +165,10 @@ connector_error deadline_error() {
 }
 
 }  // namespace
+
+bool may_serve_stale(const connector_error& e) {
+    return !e.not_found && !e.unsupported && e.kind != http::upstream_error_kind::client;
+}
 
 std::string_view to_string(lookup_status s) {
     switch (s) {

@@ -7,7 +7,8 @@
 //                                       runs waits for the same answer (a coalesced wait)
 //   upstream answers                 -> stored, every waiter gets it (miss)
 //   upstream fails, entry still      -> that entry, marked stale, with its age and the failure
-//     within its stale window
+//     within its stale window           (only when the vendor failed: may_serve_stale; an
+//                                       answer "not found" also erases the entry)
 //   upstream fails, nothing to serve -> the failure, to every waiter; the next get tries again
 //
 // The flight runs on its own (co_spawn'ed on the first caller's executor, not bound to any
@@ -45,6 +46,11 @@ using fetch_outcome = connectors::outcome<fill>;
 // the flight; kept alive until its awaitable completes. It should catch nothing: an exception
 // is turned into a connector_error of kind network for every waiter.
 using fetch_fn = std::function<boost::asio::awaitable<fetch_outcome>()>;
+
+// Whether a failure lets an expired entry be served in place of the answer: yes when the
+// vendor failed (5xx, 429, timeout, network, TLS, malformed, circuit open); no when it answered
+// that the thing does not exist, cannot be done, or was asked wrongly (4xx).
+bool may_serve_stale(const connectors::connector_error& e);
 
 enum class lookup_status {
     hit,     // fresh entry from the store

@@ -96,9 +96,10 @@ void spawn_get(Executor ex, cache& c, const cache_key& k, fetch_fn f, ending& ou
     }
 }
 
-lookup get_one(asio::io_context& io, cache& c, const cache_key& k, fetch_fn f) {
+lookup get_one(asio::io_context& io, cache& c, const cache_key& k, fetch_fn f,
+               clock::time_point deadline = clock::time_point::max()) {
     ending out;
-    spawn_get(io.get_executor(), c, k, std::move(f), out);
+    spawn_get(io.get_executor(), c, k, std::move(f), out, deadline);
     io.restart();
     io.run();
     if (out.error) std::rethrow_exception(out.error);
@@ -124,6 +125,12 @@ cache_options options_with(fake_clock& fc) {
 
 const cache_key run_key = cache_key::for_run("zof", "42");
 
+}  // namespace
+
+void PrintTo(lookup_status s, std::ostream* os) { *os << to_string(s); }
+
+namespace {
+
 TEST(Cache, AMissFetchesAndStoresThenAHitAsksNobody) {
     fake_clock fc;
     cache c(std::make_shared<memory_store>(memory_store_options{1 << 20, fc.fn()}),
@@ -131,13 +138,15 @@ TEST(Cache, AMissFetchesAndStoresThenAHitAsksNobody) {
     fake_upstream up;
     asio::io_context io;
     auto first = get_one(io, c, run_key, up.fn());
-    EXPECT_EQ(first.status, lookup_status::miss);
+    ASSERT_EQ(first.ok(), first.status != lookup_status::failed);
+    ASSERT_EQ(first.status, lookup_status::miss);
     EXPECT_EQ(first.value->value, "v1");
     EXPECT_EQ(first.value->etag, make_etag("v1"));
     EXPECT_FALSE(first.coalesced);
     fc.advance(1s);
     auto second = get_one(io, c, run_key, up.fn());
-    EXPECT_EQ(second.status, lookup_status::hit);
+    ASSERT_EQ(second.ok(), second.status != lookup_status::failed);
+    ASSERT_EQ(second.status, lookup_status::hit);
     EXPECT_EQ(second.value->value, "v1");
     EXPECT_EQ(second.age, 1s);
     EXPECT_EQ(up.calls, 1);
@@ -193,6 +202,8 @@ TEST(Cache, DifferentKeysAreNotCoalesced) {
     spawn_get(io.get_executor(), c, cache_key::for_run("a", "b:c"), up.fn(), out[1]);
     io.run();
     EXPECT_EQ(up.calls, 2);
+    ASSERT_TRUE(out[0].value && out[0].value->ok());
+    ASSERT_TRUE(out[1].value && out[1].value->ok());
     EXPECT_NE(out[0].value->value->value, out[1].value->value->value);
 }
 
@@ -219,6 +230,7 @@ TEST(Cache, ACancelledWaiterDoesNotFailTheOthersNorCancelTheCall) {
     EXPECT_TRUE(aborted(out[1]));
     for (int i : {2, 3}) {
         ASSERT_TRUE(out[std::size_t(i)].value) << i;
+        ASSERT_TRUE(out[std::size_t(i)].value->ok()) << i;
         EXPECT_EQ(out[std::size_t(i)].value->status, lookup_status::miss);
         EXPECT_EQ(out[std::size_t(i)].value->value->value, "v1");
         EXPECT_TRUE(out[std::size_t(i)].value->coalesced);
@@ -230,6 +242,24 @@ TEST(Cache, ACancelledWaiterDoesNotFailTheOthersNorCancelTheCall) {
     // The answer was stored although its first caller left.
     auto again = get_one(io, c, run_key, up.fn());
     EXPECT_EQ(again.status, lookup_status::hit);
+}
+
+TEST(Cache, AFlightCutShortByItsIoContextGoingAwayDoesNotBlockLaterGets) {
+    cache c(std::make_shared<memory_store>());
+    fake_upstream up;
+    up.latency = 10s;
+    {
+        asio::io_context io;
+        std::vector<ending> out(2);
+        for (auto& e : out) spawn_get(io.get_executor(), c, run_key, up.fn(), e);
+        io.run_for(20ms);
+        EXPECT_EQ(up.calls, 1);
+    }  // the io_context (and with it the flight's and the waiters' frames) goes first
+    up.latency = 0ms;
+    asio::io_context io;
+    auto later = get_one(io, c, run_key, up.fn(), clock::now() + 5s);
+    EXPECT_EQ(later.status, lookup_status::miss);
+    EXPECT_EQ(up.calls, 2);
 }
 
 TEST(Cache, AWaiterWhoseDeadlinePassesLeavesAloneWithATimeout) {
@@ -245,7 +275,10 @@ TEST(Cache, AWaiterWhoseDeadlinePassesLeavesAloneWithATimeout) {
     ASSERT_TRUE(out[1].value);
     EXPECT_EQ(out[1].value->status, lookup_status::failed);
     EXPECT_EQ(out[1].value->error->kind, http::upstream_error_kind::timeout);
-    for (int i : {0, 2}) EXPECT_EQ(out[std::size_t(i)].value->value->value, "v1");
+    for (int i : {0, 2}) {
+        ASSERT_TRUE(out[std::size_t(i)].value && out[std::size_t(i)].value->ok()) << i;
+        EXPECT_EQ(out[std::size_t(i)].value->value->value, "v1");
+    }
     EXPECT_EQ(up.calls, 1);
     EXPECT_EQ(up.aborted, 0);
 }
@@ -268,9 +301,11 @@ TEST(Cache, AFailingFetchFailsEveryWaiterAndTheNextGetTriesAgain) {
     }
     EXPECT_EQ(c.metrics().fetch_failures, 1u);
     up.fail = false;
-    auto next = get_one(io, c, run_key, up.fn());
+    // Bounded: a failed flight left behind would make this wait for it forever.
+    auto next = get_one(io, c, run_key, up.fn(), clock::now() + 5s);
     EXPECT_EQ(up.calls, 2);
-    EXPECT_EQ(next.status, lookup_status::miss);
+    ASSERT_EQ(next.ok(), next.status != lookup_status::failed);
+    ASSERT_EQ(next.status, lookup_status::miss);
     EXPECT_EQ(next.value->value, "v2");
 }
 
@@ -301,7 +336,8 @@ TEST(Cache, AnExpiredEntryIsServedStaleWhenUpstreamFailsWithinTheWindowOnly) {
     fc.advance(3s);  // past the 2 s TTL
     up.fail = true;
     auto stale = get_one(io, c, run_key, up.fn());
-    EXPECT_EQ(stale.status, lookup_status::stale);
+    ASSERT_EQ(stale.ok(), stale.status != lookup_status::failed);
+    ASSERT_EQ(stale.status, lookup_status::stale);
     EXPECT_EQ(stale.value->value, "v1");
     EXPECT_EQ(stale.age, 3s);
     ASSERT_TRUE(stale.error);
@@ -315,6 +351,38 @@ TEST(Cache, AnExpiredEntryIsServedStaleWhenUpstreamFailsWithinTheWindowOnly) {
     EXPECT_FALSE(gone.ok());
 }
 
+TEST(Cache, AVendorSayingNotFoundOrRefusingIsNeverHiddenBehindAStaleEntry) {
+    fake_clock fc;
+    cache c(std::make_shared<memory_store>(memory_store_options{1 << 20, fc.fn()}),
+            options_with(fc));
+    asio::io_context io;
+    fake_upstream up;
+    ASSERT_TRUE(get_one(io, c, run_key, up.fn()).ok());
+    fc.advance(3s);
+    auto refuse = [](connectors::connector_error e) -> fetch_fn {
+        return [e]() -> asio::awaitable<fetch_outcome> { co_return fetch_outcome::failure(e); };
+    };
+    connectors::connector_error bad_request;
+    bad_request.kind = http::upstream_error_kind::client;
+    bad_request.http_status = 400;
+    auto refused = get_one(io, c, run_key, refuse(bad_request));
+    EXPECT_EQ(refused.status, lookup_status::failed);
+    EXPECT_EQ(refused.error->http_status, 400);
+
+    connectors::connector_error gone;
+    gone.kind = http::upstream_error_kind::client;
+    gone.http_status = 404;
+    gone.not_found = true;
+    auto missing = get_one(io, c, run_key, refuse(gone));
+    EXPECT_EQ(missing.status, lookup_status::failed);
+    EXPECT_TRUE(missing.error->not_found);
+
+    // The entry went with the 404: a vendor outage now has nothing stale to serve.
+    up.fail = true;
+    EXPECT_EQ(get_one(io, c, run_key, up.fn()).status, lookup_status::failed);
+    EXPECT_EQ(c.metrics().stale_serves, 0u);
+}
+
 TEST(Cache, AnExpiredEntryIsReplacedWhenUpstreamAnswers) {
     fake_clock fc;
     cache c(std::make_shared<memory_store>(memory_store_options{1 << 20, fc.fn()}),
@@ -322,9 +390,11 @@ TEST(Cache, AnExpiredEntryIsReplacedWhenUpstreamAnswers) {
     fake_upstream up;
     asio::io_context io;
     auto first = get_one(io, c, run_key, up.fn());
+    ASSERT_TRUE(first.ok());
     fc.advance(3s);
     auto second = get_one(io, c, run_key, up.fn());
-    EXPECT_EQ(second.status, lookup_status::miss);
+    ASSERT_EQ(second.ok(), second.status != lookup_status::failed);
+    ASSERT_EQ(second.status, lookup_status::miss);
     EXPECT_EQ(second.value->value, "v2");
     EXPECT_NE(second.value->etag, first.value->etag);
     EXPECT_EQ(second.age, 0s);
