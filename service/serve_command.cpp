@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -15,6 +16,10 @@
 #include "api/openapi_routes.hpp"
 #include "api/ops_routes.hpp"
 #include "api/runs_routes.hpp"
+#include "api/source_metrics.hpp"
+#include "cache/cache.hpp"
+#include "cache/cached_connector.hpp"
+#include "cache/memory_store.hpp"
 #include "commands.hpp"
 #include "config/config.hpp"
 #include "config/listen_address.hpp"
@@ -74,6 +79,19 @@ void check_sources(const config::runhub_config& cfg, bool sandbox,
                                         "no source is named '" + name + "'"});
 }
 
+cache::ttl_overrides ttl_overrides_of(const config::ttl_settings& t) {
+    return {t.terminal_run, t.active_run, t.list_page, t.stale_window};
+}
+
+cache::ttl_options ttl_defaults_of(const config::ttl_settings& t) {
+    cache::ttl_options o;
+    if (t.terminal_run) o.terminal_run = *t.terminal_run;
+    if (t.active_run) o.active_run = *t.active_run;
+    if (t.list_page) o.list_page = *t.list_page;
+    if (t.stale_window) o.stale_window = *t.stale_window;
+    return o;
+}
+
 // A source: its own HTTP client (pool, CA, outbound budget), its connector, its breaker.
 std::shared_ptr<connectors::monitored_connector> build_source(boost::asio::io_context& io,
                                                               connectors::source_config sc,
@@ -120,6 +138,8 @@ int run_serve(const serve_flags& flags) {
     if (flags.sandbox && (flags.sandbox_port_base < 0 || flags.sandbox_port_base > 65530))
         problems.push_back({"--sandbox-port-base", "must be 0..65530"});
     check_sources(cfg, flags.sandbox, problems);
+    if (cfg.cache.backend == "redis")
+        problems.push_back({"cache.backend", "the redis store is not built yet; use memory"});
     std::string sandbox_key;
     if (flags.sandbox) {
         if (const char* env = std::getenv("RUNHUB_API_KEY"); env && *env) {
@@ -175,7 +195,26 @@ int run_serve(const serve_flags& flags) {
     }
     // The read API: the configured sources, then (--sandbox) one per emulated vendor, verified
     // against the sandbox's generated CA. Each source behind its own circuit breaker.
+    // The run-state cache in front of every source, with each source's lifetimes.
+    std::map<std::string, cache::ttl_overrides, std::less<>> ttl_by_source;
+    for (const auto& s : cfg.sources) ttl_by_source[s.name] = ttl_overrides_of(s.cache);
+    if (flags.sandbox)
+        for (auto v : connectors::known_vendors())
+            ttl_by_source[std::string(v)] = ttl_overrides_of(cfg.sandbox.cache);
+    cache::memory_store_options mso;
+    mso.max_bytes = cfg.cache.max_bytes;
+    cache::cache_options cache_opts;
+    cache_opts.ttl = cache::ttl_policy(ttl_defaults_of(cfg.cache.ttl), std::move(ttl_by_source));
+    auto run_cache = std::make_shared<cache::cache>(std::make_shared<cache::memory_store>(mso),
+                                                    std::move(cache_opts));
     auto sources = std::make_shared<api::source_set>();
+    auto add_source = [&](std::shared_ptr<connectors::monitored_connector> c) {
+        if (!c) return;
+        api::source_set::source s;
+        s.call = std::make_shared<cache::cached_connector>(c, run_cache);
+        s.health = std::move(c);
+        sources->all.push_back(std::move(s));
+    };
     for (const auto& s : cfg.sources) {
         connectors::source_config sc;
         sc.name = s.name;
@@ -185,8 +224,7 @@ int run_serve(const serve_flags& flags) {
         sc.scope = s.scope;
         sc.timeout = s.timeout;
         auto budget = s.budget.value_or(connectors::default_budget(s.vendor));
-        auto c = build_source(io, std::move(sc), s.ca_file, s.circuit, budget);
-        if (c) sources->all.push_back(std::move(c));
+        add_source(build_source(io, std::move(sc), s.ca_file, s.circuit, budget));
         spdlog::info("source {} ({}) at {}, credential from {}", s.name, s.vendor, s.base_url,
                      s.credential.origin);
     }
@@ -200,9 +238,8 @@ int run_serve(const serve_flags& flags) {
                 v.auth_value.rfind("Bearer ", 0) == 0 ? v.auth_value.substr(7) : v.auth_value;
             for (const auto& [k, val] : v.scope) sc.scope[k] = val;
             sc.timeout = std::min(cfg.sandbox.timeout, cfg.api.request_timeout);
-            if (auto c = build_source(io, std::move(sc), sandbox_runner->ca_file(),
-                                      cfg.sandbox.circuit, cfg.sandbox.budget))
-                sources->all.push_back(std::move(c));
+            add_source(build_source(io, std::move(sc), sandbox_runner->ca_file(),
+                                    cfg.sandbox.circuit, cfg.sandbox.budget));
         }
     }
     auto keys = std::make_shared<api::key_store>();
@@ -227,6 +264,7 @@ int run_serve(const serve_flags& flags) {
         cfg.api.cursor_key ? cfg.api.cursor_key->value : random_bytes(32);
     api::runs_api_options api_opts;
     api_opts.request_timeout = cfg.api.request_timeout;
+    api::add_source_metrics(*metrics, sources, run_cache);
     api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(cursor_key),
                          keys, api_opts);
     ready->set_listening(true);

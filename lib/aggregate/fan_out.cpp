@@ -31,6 +31,11 @@ fetch_result from_outcome(connectors::outcome<connectors::run_page> o) {
     if (o.ok()) {
         r.status = source_status::ok;
         r.page = std::move(o.value);
+        r.cache = o.cache;
+        if (o.cache.how == connectors::cache_note::kind::stale) {
+            r.status = source_status::stale;
+            if (o.cache.stale_because) r.error = std::move(*o.cache.stale_because);
+        }
     } else {
         r.status = o.error.kind == http::upstream_error_kind::timeout ? source_status::timeout
                                                                       : source_status::error;

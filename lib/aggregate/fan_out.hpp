@@ -21,9 +21,10 @@ struct fetch_job {
 };
 
 struct fetch_result {
-    source_status status = source_status::error;  // ok, error or timeout
-    std::optional<connectors::run_page> page;     // set when ok
+    source_status status = source_status::error;  // ok, stale, error or timeout
+    std::optional<connectors::run_page> page;     // set when ok or stale
     connectors::connector_error error;            // meaningful when not ok
+    connectors::cache_note cache;                 // how the page was had (ok or stale)
 };
 
 // Calls source->list() of every job at once, each with the deadline

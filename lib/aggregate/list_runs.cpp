@@ -59,6 +59,9 @@ asio::awaitable<boost::system::result<list_result>> list_runs(
         page_hint = static_cast<int>(std::clamp<std::uint32_t>(cursor->page_hint, 1, 1000));
     }
     merge m(std::move(*starts), after, req.limit, page_hint);
+    using how = connectors::cache_note::kind;
+    connectors::cache_note note;
+    bool any_page = false, all_hits = true, any_miss = false, any_stale = false;
 
     for (auto want = m.advance(); !want.empty(); want = m.advance()) {
         std::vector<fetch_job> jobs;
@@ -68,8 +71,19 @@ asio::awaitable<boost::system::result<list_result>> list_runs(
         auto results = co_await fan_out(std::move(jobs), req.deadline);
         for (std::size_t i = 0; i < want.size(); ++i) {
             auto& r = results[i];
+            if (r.page) {
+                any_page = true;
+                all_hits = all_hits && r.cache.how == how::hit;
+                any_miss = any_miss || r.cache.how == how::miss;
+                any_stale = any_stale || r.cache.how == how::stale;
+                if (r.cache.how == how::hit || r.cache.how == how::stale)
+                    note.age = std::max(note.age, r.cache.age);
+            }
             if (r.status == source_status::ok) {
                 m.supply(want[i].source, std::move(*r.page));
+            } else if (r.status == source_status::stale) {
+                m.supply(want[i].source, std::move(*r.page));
+                m.mark_stale(want[i].source, std::move(r.error));
             } else {
                 m.fail(want[i].source, r.status, std::move(r.error));
             }
@@ -77,6 +91,13 @@ asio::awaitable<boost::system::result<list_result>> list_runs(
     }
 
     list_result out;
+    if (any_stale)
+        note.how = how::stale;
+    else if (any_page && all_hits)
+        note.how = how::hit;
+    else if (any_miss)
+        note.how = how::miss;
+    out.cache = note;
     out.data = m.take_runs();
     out.sources = m.reports();
     if (auto next = m.next_cursor()) out.next_cursor = codec->encode(*next, binding);

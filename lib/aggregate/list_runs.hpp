@@ -29,6 +29,10 @@ struct list_result {
     std::vector<model::run> data;            // model::newer_first order
     std::optional<std::string> next_cursor;  // nullopt at the end of the walk
     std::vector<source_report> sources;      // one per selected source
+    // How the pages of this answer were had, when a cache stands in front of the sources:
+    // stale if any page was served stale, else hit if every page was a hit, else miss (none
+    // when no cache answered); age is the oldest cached page's.
+    connectors::cache_note cache;
 };
 
 // A refused cursor is a cursor_error (the facade answers 400); failing sources are marked in

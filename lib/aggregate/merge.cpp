@@ -71,7 +71,7 @@ void merge::emit_one(source& s) {
 void merge::supply(std::size_t index, connectors::run_page page) {
     auto& s = sources_.at(index);
     if (s.state != phase::fetching) throw std::logic_error("merge::supply of a page not asked");
-    s.status = source_status::ok;
+    if (s.status != source_status::stale) s.status = source_status::ok;
     // The contract says newest first; sorting keeps a careless connector from breaking the
     // merge order (stable: cheap when already sorted).
     std::stable_sort(page.runs.begin(), page.runs.end(), model::newer_first);
@@ -98,6 +98,13 @@ void merge::supply(std::size_t index, connectors::run_page page) {
     }
     s.position = std::move(*page.next);
     s.state = phase::need_page;
+}
+
+void merge::mark_stale(std::size_t index, connectors::connector_error why) {
+    auto& s = sources_.at(index);
+    if (s.status == source_status::error || s.status == source_status::timeout) return;
+    s.status = source_status::stale;
+    s.error = std::move(why);
 }
 
 void merge::fail(std::size_t index, source_status status, connectors::connector_error error) {

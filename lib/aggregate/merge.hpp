@@ -52,6 +52,9 @@ class merge {
     // A page asked for by the last advance(). Runs not strictly after the watermark are dropped
     // (already returned, or new at the top since the walk began).
     void supply(std::size_t source, connectors::run_page page);
+    // After supply(): that page came from a cache because the source failed (`why`). The source
+    // reports `stale` for this facade page.
+    void mark_stale(std::size_t source, connectors::connector_error why);
     // The source is left out of the rest of this page; `status` is error or timeout.
     void fail(std::size_t source, source_status status, connectors::connector_error error);
 

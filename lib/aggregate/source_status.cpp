@@ -12,6 +12,8 @@ std::string_view to_string(source_status s) {
             return "timeout";
         case source_status::skipped:
             return "skipped";
+        case source_status::stale:
+            return "stale";
     }
     return "error";
 }

@@ -13,6 +13,7 @@ enum class source_status {
     error,    // a call failed (its error says how); its runs are missing from this answer
     timeout,  // a call passed its deadline; its runs are missing from this answer
     skipped,  // not asked: it had nothing left for this walk
+    stale,    // it failed, and the cache answered with runs it held from before (error says why)
 };
 
 std::string_view to_string(source_status s);
@@ -20,7 +21,7 @@ std::string_view to_string(source_status s);
 struct source_report {
     std::string name;
     source_status status = source_status::skipped;
-    std::optional<connectors::connector_error> error;  // set for error and timeout
+    std::optional<connectors::connector_error> error;  // set for error, timeout and stale
 };
 
 }  // namespace runhub::aggregate

@@ -4,6 +4,7 @@
 
 #include "aggregate/list_runs.hpp"
 #include "api/runs_query.hpp"
+#include "cache/entry.hpp"
 
 namespace runhub::api {
 
@@ -44,6 +45,64 @@ std::string_view query_param(std::string_view query, std::string_view name) {
 }
 
 constexpr std::string_view config_scope_read = "runs:read";
+
+// RFC 9211 Cache-Status and RFC 9111 Age, from how the answer's values were had.
+void add_cache_headers(http::response& res, const connectors::cache_note& n) {
+    using how = connectors::cache_note::kind;
+    switch (n.how) {
+        case how::none:
+            return;
+        case how::hit:
+            res.headers.set("Cache-Status", "runhub; hit");
+            break;
+        case how::miss:
+            res.headers.set("Cache-Status", "runhub; fwd=miss; stored");
+            return;  // fetched now: no Age
+        case how::stale: {
+            std::string v = "runhub; hit; fwd=stale";
+            if (n.stale_because) {
+                if (n.stale_because->http_status)
+                    v += "; fwd-status=" + std::to_string(n.stale_because->http_status);
+                v += "; detail=\"upstream " + std::string(http::to_string(n.stale_because->kind)) +
+                     "\"";
+            }
+            res.headers.set("Cache-Status", std::move(v));
+            break;
+        }
+    }
+    res.headers.set("Age", std::to_string(n.age.count()));
+}
+
+// Whether an If-None-Match value matches `etag` (quoted): "*" or any listed tag, weak or not
+// (GET compares weakly, RFC 9110 13.1.2).
+bool none_match(std::string_view header, std::string_view etag) {
+    while (!header.empty()) {
+        auto comma = header.find(',');
+        auto item = header.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+        while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+        if (item == "*") return true;
+        if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+        if (item == etag) return true;
+        if (comma == std::string_view::npos) break;
+        header.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+// A 200 answer with its ETag (a hash of the bytes sent), or 304 when the caller has them.
+http::response conditional(const http::request& req, std::string body,
+                           const connectors::cache_note& note) {
+    const std::string etag = cache::quoted_etag(cache::make_etag(body));
+    auto res = http::response::json(200, std::move(body));
+    if (auto inm = req.headers.get("If-None-Match"); inm && none_match(*inm, etag)) {
+        res.status = 304;
+        res.body.clear();
+    }
+    res.headers.set("ETag", etag);
+    add_cache_headers(res, note);
+    return res;
+}
 
 std::string rfc3339(std::chrono::system_clock::time_point t) {
     return model::format_timestamp(std::chrono::time_point_cast<std::chrono::milliseconds>(t));
@@ -88,14 +147,14 @@ boost::json::object source_json(const connectors::monitored_connector& c) {
 
 }  // namespace
 
-std::shared_ptr<connectors::monitored_connector> source_set::find(std::string_view name) const {
-    for (const auto& c : all)
-        if (c->source().name == name) return c;
+std::shared_ptr<connectors::connector> source_set::find(std::string_view name) const {
+    for (const auto& s : all)
+        if (s.name() == name) return s.call;
     return nullptr;
 }
 
-std::shared_ptr<connectors::monitored_connector> source_set::find_for(const principal& who,
-                                                                      std::string_view name) const {
+std::shared_ptr<connectors::connector> source_set::find_for(const principal& who,
+                                                            std::string_view name) const {
     return who.sees(name) ? find(name) : nullptr;
 }
 
@@ -120,7 +179,7 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               }
               auto& q = std::get<runs_query>(parsed);
               for (const auto& name : q.sources) {
-                  std::shared_ptr<connectors::connector> c = sources->find_for(who, name);
+                  auto c = sources->find_for(who, name);
                   if (!c)
                       co_return http::response::error(400, "invalid_parameter",
                                                       "source: unknown source '" + name + "'",
@@ -130,8 +189,8 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                   if (!dup) lr.sources.push_back(c);
               }
               if (q.sources.empty())
-                  for (const auto& c : sources->all)
-                      if (who.sees(c->source().name)) lr.sources.push_back(c);
+                  for (const auto& s : sources->all)
+                      if (who.sees(s.name())) lr.sources.push_back(s.call);
               lr.query = q.filters;
               lr.limit = q.limit;
               lr.cursor = q.cursor;
@@ -169,7 +228,7 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               else
                   body["next_cursor"] = nullptr;
               body["sources"] = std::move(reports);
-              co_return http::response::json(200, boost::json::serialize(body));
+              co_return conditional(req, boost::json::serialize(body), result->cache);
           });
 
     r.add("GET", "/v1/runs/{id}",
@@ -191,8 +250,8 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                   co_return upstream_failure(got.error, req.request_id);
               }
               const bool raw = query_param(req.query, "include") == "raw";
-              co_return http::response::json(
-                  200, boost::json::serialize(model::to_json(*got.value, raw)));
+              co_return conditional(req, boost::json::serialize(model::to_json(*got.value, raw)),
+                                    got.cache);
           });
 
     r.add("GET", "/v1/runs/{id}/failures",
@@ -219,7 +278,7 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                   co_return upstream_failure(got.error, req.request_id);
               }
               body["data"] = boost::json::value_from(*got.value);
-              co_return http::response::json(200, boost::json::serialize(body));
+              co_return conditional(req, boost::json::serialize(body), got.cache);
           });
 
     r.add("GET", "/v1/sources",
@@ -228,8 +287,8 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
               const principal& who = *std::get<const principal*>(auth);
               boost::json::array list;
-              for (const auto& c : sources->all)
-                  if (who.sees(c->source().name)) list.push_back(source_json(*c));
+              for (const auto& s : sources->all)
+                  if (who.sees(s.name())) list.push_back(source_json(*s.health));
               boost::json::object body;
               body["data"] = std::move(list);
               co_return http::response::json(200, boost::json::serialize(body));

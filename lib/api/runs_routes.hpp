@@ -13,15 +13,22 @@
 
 namespace runhub::api {
 
-// The configured sources, in configuration order, each behind its circuit breaker and health
-// record. Immutable after start-up.
+// The configured sources, in configuration order. Immutable after start-up.
 struct source_set {
-    std::vector<std::shared_ptr<connectors::monitored_connector>> all;
-    std::shared_ptr<connectors::monitored_connector> find(std::string_view name) const;
+    struct source {
+        // What handlers call: the cache (when there is one) in front of `health`.
+        std::shared_ptr<connectors::connector> call;
+        // The circuit breaker and health record in front of the vendor's connector.
+        std::shared_ptr<const connectors::monitored_connector> health;
+        const std::string& name() const { return health->source().name; }
+    };
+    std::vector<source> all;
+
+    std::shared_ptr<connectors::connector> find(std::string_view name) const;
     // The source named `name` if `who` may see it; nullptr otherwise, exactly as if it did not
     // exist.
-    std::shared_ptr<connectors::monitored_connector> find_for(const principal& who,
-                                                              std::string_view name) const;
+    std::shared_ptr<connectors::connector> find_for(const principal& who,
+                                                    std::string_view name) const;
 };
 
 struct runs_api_options {

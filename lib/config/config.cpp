@@ -113,6 +113,34 @@ void read_budget(json_reader& r, http::budget_options& b) {
     r.read("burst", b.burst, 0, 1'000'000);
 }
 
+void read_opt_ms(json_reader& r, std::string_view key,
+                 std::optional<std::chrono::milliseconds>& out, std::int64_t min,
+                 std::int64_t max) {
+    if (!r.find(key)) return;
+    std::chrono::milliseconds v = out.value_or(std::chrono::milliseconds(min));
+    const std::size_t before = r.problem_count();
+    read_ms(r, key, v, min, max);
+    if (r.problem_count() == before) out = v;
+}
+
+void read_ttl(json_reader& r, ttl_settings& t) {
+    read_opt_ms(r, "terminal_run_ttl_ms", t.terminal_run, 0, 7 * 86'400'000LL);
+    read_opt_ms(r, "active_run_ttl_ms", t.active_run, 0, 3'600'000);
+    read_opt_ms(r, "list_page_ttl_ms", t.list_page, 0, 3'600'000);
+    read_opt_ms(r, "stale_window_ms", t.stale_window, 0, 7 * 86'400'000LL);
+}
+
+void read_cache(json_reader& r, cache_settings& c) {
+    r.read("backend", c.backend);
+    if (c.backend != "memory" && c.backend != "redis")
+        r.add_problem("backend", "must be memory or redis");
+    r.read("redis_url", c.redis_url);
+    if (c.backend == "redis" && c.redis_url.rfind("redis://", 0) != 0)
+        r.add_problem("redis_url", "must be redis://HOST:PORT[/DB] when backend is redis");
+    read_size(r, "max_bytes", c.max_bytes, 1 << 20, 1LL << 40);
+    read_ttl(r, c.ttl);
+}
+
 void read_source(json_reader& r, source_entry& s, const env_lookup& env) {
     r.read("name", s.name);
     if (!r.find("name"))
@@ -152,6 +180,7 @@ void read_source(json_reader& r, source_entry& s, const env_lookup& env) {
         s.budget.emplace();
         r.nested("budget", [&](json_reader& b) { read_budget(b, *s.budget); });
     }
+    r.nested("cache", [&](json_reader& c) { read_ttl(c, s.cache); });
 }
 
 void read_api_key(json_reader& r, api_key_entry& k, const env_lookup& env) {
@@ -229,6 +258,7 @@ load_result parse_config(std::string_view text, const env_lookup& env) {
         r.add_problem("log_level", "must be one of trace, debug, info, warn, error, off");
     r.nested("server", [&](json_reader& s) { read_server(s, c.server); });
     r.nested("api", [&](json_reader& a) { read_api(a, c.api, env); });
+    r.nested("cache", [&](json_reader& k) { read_cache(k, c.cache); });
     each_object(r, "sources", out.problems, [&](json_reader& item) {
         c.sources.emplace_back();
         read_source(item, c.sources.back(), env);
@@ -241,6 +271,7 @@ load_result parse_config(std::string_view text, const env_lookup& env) {
         read_ms(sb, "timeout_ms", c.sandbox.timeout, 100, 600'000);
         read_circuit(sb, c.sandbox.circuit);
         sb.nested("budget", [&](json_reader& b) { read_budget(b, c.sandbox.budget); });
+        sb.nested("cache", [&](json_reader& t) { read_ttl(t, c.sandbox.cache); });
     });
     std::vector<std::string> names;
     for (const auto& s : c.sources) names.push_back(s.name);

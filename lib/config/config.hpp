@@ -16,6 +16,22 @@
 
 namespace runhub::config {
 
+// Cache lifetimes (key "cache" at the top, in a source, and in "sandbox"); unset = the level above.
+struct ttl_settings {
+    std::optional<std::chrono::milliseconds> terminal_run;  // terminal_run_ttl_ms
+    std::optional<std::chrono::milliseconds> active_run;    // active_run_ttl_ms
+    std::optional<std::chrono::milliseconds> list_page;     // list_page_ttl_ms
+    std::optional<std::chrono::milliseconds> stale_window;  // stale_window_ms
+};
+
+// The run-state cache (key "cache").
+struct cache_settings {
+    std::string backend = "memory";  // memory | redis
+    std::string redis_url;           // redis://host:port[/db] when backend is redis
+    std::size_t max_bytes = std::size_t(64) * 1024 * 1024;  // the memory store's bound
+    ttl_settings ttl;  // defaults: terminal 1 h, active 2 s, list page 5 s, stale window 10 min
+};
+
 // One vendor account or project runhub reads (key "sources"); several may share a vendor.
 struct source_entry {
     std::string name;      // [a-z0-9][a-z0-9_-]*, unique; the prefix of its run ids
@@ -28,6 +44,7 @@ struct source_entry {
     http::breaker_options circuit;              // key "circuit": failure_threshold, open_ms
     // Key "budget": per_minute, burst. Absent = the vendor's documented quota (see the README).
     std::optional<http::budget_options> budget;
+    ttl_settings cache;  // key "cache": this source's lifetimes
 };
 
 // A caller's key (key "api_keys"). Stored hashed once the service starts.
@@ -52,6 +69,7 @@ struct sandbox_sources {
     std::chrono::milliseconds timeout{10'000};  // per upstream call (capped by the request's)
     http::breaker_options circuit;
     http::budget_options budget;  // none by default: the emulators limit nothing unless told
+    ttl_settings cache;
 };
 
 struct runhub_config {
@@ -63,6 +81,7 @@ struct runhub_config {
     std::vector<source_entry> sources;
     std::vector<api_key_entry> api_keys;
     sandbox_sources sandbox;
+    cache_settings cache;
 };
 
 struct load_result {

@@ -32,6 +32,7 @@ class json_reader {
     void reject_unknown();
 
     std::string path_of(std::string_view key) const;
+    std::size_t problem_count() const { return problems_.size(); }
     void add_problem(std::string_view key, std::string message);
     const boost::json::value* find(std::string_view key);
 

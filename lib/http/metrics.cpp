@@ -111,7 +111,12 @@ histogram& metrics_registry::get_histogram(std::string_view name, std::string_vi
     return *slot;
 }
 
-std::string metrics_registry::render() const {
+void metrics_registry::add_collector(std::function<void(metrics_registry&)> collect) {
+    collectors_.push_back(std::move(collect));
+}
+
+std::string metrics_registry::render() {
+    for (const auto& collect : collectors_) collect(*this);
     std::lock_guard lock(mutex_);
     std::string out;
     for (const auto& [name, fam] : families_) {

@@ -3,6 +3,7 @@
 // by labels. Series are created on first use and live as long as the registry; the references
 // handed out stay valid, so hot paths look a series up once and keep it. Thread-safe.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +19,8 @@ using labels = std::vector<std::pair<std::string, std::string>>;
 class counter {
   public:
     void inc(std::uint64_t n = 1) { v_.fetch_add(n, std::memory_order_relaxed); }
+    // For collectors that mirror a count kept elsewhere (itself monotonic).
+    void set(std::uint64_t n) { v_.store(n, std::memory_order_relaxed); }
     std::uint64_t value() const { return v_.load(std::memory_order_relaxed); }
 
   private:
@@ -58,8 +61,12 @@ class metrics_registry {
     histogram& get_histogram(std::string_view name, std::string_view help, const labels& l = {},
                              std::vector<double> bounds = default_latency_bounds());
 
-    // The Prometheus text exposition format (version 0.0.4).
-    std::string render() const;
+    // A function run before every render, to copy counts kept elsewhere (the cache's, the
+    // sources' budgets) into series. Start-up only.
+    void add_collector(std::function<void(metrics_registry&)> collect);
+
+    // The Prometheus text exposition format (version 0.0.4). Runs the collectors first.
+    std::string render();
 
     static std::vector<double> default_latency_bounds();
 
@@ -75,6 +82,7 @@ class metrics_registry {
 
     mutable std::mutex mutex_;
     std::map<std::string, family, std::less<>> families_;
+    std::vector<std::function<void(metrics_registry&)>> collectors_;
 };
 
 // Renders labels as `a="x",b="y"` with Prometheus escaping.

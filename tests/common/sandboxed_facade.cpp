@@ -2,11 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
 
 #include "http/client.hpp"
 
@@ -24,6 +28,14 @@ std::vector<std::string> command(std::vector<std::string> args) {
     return argv;
 }
 
+std::vector<std::string> with_config(std::vector<std::string> args, const std::string& path) {
+    if (!path.empty()) {
+        args.push_back("--config");
+        args.push_back(path);
+    }
+    return args;
+}
+
 std::vector<std::string> with_key(std::vector<std::string> env, const std::string& key) {
     env.push_back("RUNHUB_API_KEY=" + key);
     return env;
@@ -31,9 +43,19 @@ std::vector<std::string> with_key(std::vector<std::string> env, const std::strin
 
 }  // namespace
 
+std::string write_temp_config(const std::string& json) {
+    static std::atomic<int> serial{0};
+    std::string path = ::testing::TempDir() + "/runhub-test-config-" + std::to_string(::getpid()) +
+                       "-" + std::to_string(++serial) + ".json";
+    std::ofstream(path) << json;
+    return path;
+}
+
 sandboxed_facade::sandboxed_facade(std::string api_key, std::vector<std::string> args,
-                                   std::vector<std::string> env)
-    : key_(std::move(api_key)), p_(command(std::move(args)), with_key(std::move(env), key_)) {
+                                   std::vector<std::string> env, std::string config_json)
+    : key_(std::move(api_key)),
+      config_path_(config_json.empty() ? "" : write_temp_config(config_json)),
+      p_(command(with_config(std::move(args), config_path_)), with_key(std::move(env), key_)) {
     auto text = p_.wait_for_output("listening on 127.0.0.1:", 30s);
     if (text) port_ = static_cast<std::uint16_t>(std::stoi(*text));
 }
@@ -42,6 +64,7 @@ sandboxed_facade::~sandboxed_facade() {
     p_.signal(SIGTERM);
     auto code = p_.wait(20s);
     EXPECT_EQ(code, 0) << p_.err();
+    if (!config_path_.empty()) std::remove(config_path_.c_str());
 }
 
 std::string sandboxed_facade::ca_file() const {

@@ -13,11 +13,21 @@
 
 namespace runhub::test {
 
+// The cache settings that turn caching off (every entry expires at once and is never served
+// stale): for suites that test what reaches the vendors.
+inline constexpr const char* no_cache_settings =
+    R"("cache": {"terminal_run_ttl_ms": 0, "active_run_ttl_ms": 0, "list_page_ttl_ms": 0,
+                 "stale_window_ms": 0})";
+
+// Writes `json` to a new temporary file; its path.
+std::string write_temp_config(const std::string& json);
+
 class sandboxed_facade {
   public:
-    // `args` are added to the command line (e.g. "--config", path), `env` to the environment.
+    // `args` are added to the command line, `env` to the environment; `config_json`, when set,
+    // is written to a temporary file given with --config (removed with the facade).
     explicit sandboxed_facade(std::string api_key, std::vector<std::string> args = {},
-                              std::vector<std::string> env = {});
+                              std::vector<std::string> env = {}, std::string config_json = "");
     ~sandboxed_facade();  // SIGTERM; expects exit 0 (a sanitizer report in the server fails it)
     sandboxed_facade(const sandboxed_facade&) = delete;
     sandboxed_facade& operator=(const sandboxed_facade&) = delete;
@@ -39,6 +49,7 @@ class sandboxed_facade {
 
   private:
     std::string key_;
+    std::string config_path_;
     child_process p_;
     std::uint16_t port_ = 0;
 };

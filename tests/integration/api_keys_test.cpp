@@ -24,30 +24,26 @@ constexpr std::string_view zof_key = "zof-only-read-key-2";    // runs:read, onl
 constexpr std::string_view write_key = "write-only-key-3";     // runs:write, no runs:read
 constexpr std::string_view sandbox_key = "sandbox-env-key-4";  // RUNHUB_API_KEY
 
-std::string write_config(const std::string& extra) {
-    std::string path =
-        ::testing::TempDir() + "/runhub-api-keys-" + std::to_string(::getpid()) + ".json";
-    std::ofstream out(path);
-    out << R"({"api_keys": [
+// The keys above, the cache off (these tests are about what reaches the vendors), and `extra`
+// configuration members.
+std::string config_json(const std::string& extra) {
+    return R"({"api_keys": [
         {"name": "all", "key": {"env": "T_ALL_KEY"}, "scopes": ["runs:read"]},
         {"name": "zof-reader", "key": {"env": "T_ZOF_KEY"}, "scopes": ["runs:read"],
          "sources": ["zof"]},
         {"name": "writer", "key": {"env": "T_WRITE_KEY"}, "scopes": ["runs:write"]}
-      ])"
-        << extra << "}";
-    return path;
+      ], )" +
+           std::string(test::no_cache_settings) + extra + "}";
 }
 
 // serve --sandbox with the keys above configured (and `extra` configuration members).
 struct facade : test::sandboxed_facade {
-    std::string config;
-    explicit facade(const std::string& extra = "", std::string path = "")
+    explicit facade(const std::string& extra = "")
         : test::sandboxed_facade(
-              std::string(sandbox_key), {"--config", path = write_config(extra)},
+              std::string(sandbox_key), {},
               {"T_ALL_KEY=" + std::string(all_key), "T_ZOF_KEY=" + std::string(zof_key),
-               "T_WRITE_KEY=" + std::string(write_key)}),
-          config(path) {}
-    ~facade() { std::remove(config.c_str()); }
+               "T_WRITE_KEY=" + std::string(write_key)},
+              config_json(extra)) {}
     test::http_reply get(test::http_client& c, const std::string& target, std::string_view key) {
         std::vector<std::pair<std::string, std::string>> h;
         if (!key.empty()) h.emplace_back("Authorization", "Bearer " + std::string(key));

@@ -42,7 +42,9 @@ struct temp_dir {
 // serve --sandbox with the test's key.
 struct facade : test::sandboxed_facade {
     explicit facade(std::vector<std::string> args = {}, std::vector<std::string> env = {})
-        : test::sandboxed_facade(std::string(::api_key), std::move(args), std::move(env)) {}
+        : test::sandboxed_facade(
+              std::string(::api_key), args, std::move(env),
+              args.empty() ? std::string("{") + test::no_cache_settings + "}" : "") {}
 };
 
 // Answers collected per schema, then validated in one validator run per schema.

@@ -97,8 +97,12 @@ struct facade {
         if (config_path.empty()) return {};
         return {"--config", config_path};
     }
+    // With no configuration: the cache off (these proofs are about what reaches the vendors).
     explicit facade(std::string config = "")
-        : config_path(std::move(config)), server(api_key, args(config_path)) {
+        : config_path(config.empty() ? test::write_temp_config(std::string("{") +
+                                                               test::no_cache_settings + "}")
+                                     : std::move(config)),
+          server(api_key, args(config_path)) {
         if (server.port() == 0) return;
         ca = server.ca_file();
         for (const auto& v : vendors)
@@ -295,7 +299,8 @@ TEST(ReadApiProofs, DISABLED_SofyAloneIsAskedNoMorePagesThanHoldItsRunsPlusOne) 
 // page partial with that source `timeout`; all five hanging is 504 upstream_timeout; both in
 // time.
 TEST(ReadApiProofs, AHangingVendorDoesNotHoldTheAnswerPastTheDeadline) {
-    facade f(write_config(R"({"api": {"request_timeout_ms": 1500}})"));
+    facade f(write_config(std::string(R"({"api": {"request_timeout_ms": 1500}, )") +
+                          test::no_cache_settings + "}"));
     ASSERT_TRUE(f.up()) << f.log();
     test::http_client c(f.server.port());
     ASSERT_EQ(f.get(c, "/v1/runs?limit=10").first.status, 200);

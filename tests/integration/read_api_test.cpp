@@ -1,5 +1,6 @@
 // GET /v1/runs and friends through `runhub serve --sandbox`: five real connectors against the
-// five emulators over verified TLS, merged by the aggregator.
+// five emulators over verified TLS, merged by the aggregator. The cache is off here: these
+// tests are about what reaches the vendors (tests/integration/cache_test.cpp is about the cache).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -25,7 +26,7 @@ std::pair<std::string, std::string> order_key(const boost::json::object& r) {
 }  // namespace
 
 TEST(ReadApi, FullWalkIsMergedNewestFirstAndEachRunOnce) {
-    facade f(api_key);
+    facade f(api_key, {}, {}, std::string("{") + test::no_cache_settings + "}");
     ASSERT_NE(f.port(), 0) << f.process().err();
     test::http_client c(f.port());
     auto all = f.walk(c, "limit=137");
@@ -45,7 +46,7 @@ TEST(ReadApi, FullWalkIsMergedNewestFirstAndEachRunOnce) {
 }
 
 TEST(ReadApi, FiltersGetFailuresSourcesAndErrors) {
-    facade f(api_key);
+    facade f(api_key, {}, {}, std::string("{") + test::no_cache_settings + "}");
     ASSERT_NE(f.port(), 0) << f.process().err();
     test::http_client c(f.port());
     auto failed = f.walk(c, "limit=200&status=failed&source=zof,buildkite");
@@ -84,7 +85,7 @@ TEST(ReadApi, FiltersGetFailuresSourcesAndErrors) {
 }
 
 TEST(ReadApi, AFailingVendorMakesThePagePartialStrictOrAllFailingIs502) {
-    facade f(api_key);
+    facade f(api_key, {}, {}, std::string("{") + test::no_cache_settings + "}");
     ASSERT_NE(f.port(), 0) << f.process().err();
     // Zof answers 500 to everything from now on.
     test::set_faults(f, "zof", R"({"error_rate":1})");
@@ -110,7 +111,7 @@ TEST(ReadApi, AFailingVendorMakesThePagePartialStrictOrAllFailingIs502) {
 }
 
 TEST(ReadApi, RunsStartedDuringAWalkAreNeitherRepeatedNorDoTheyShiftIt) {
-    facade f(api_key);
+    facade f(api_key, {}, {}, std::string("{") + test::no_cache_settings + "}");
     ASSERT_NE(f.port(), 0) << f.process().err();
     const std::string ca = f.ca_file(), base = f.vendor_base("zof"), auth = f.vendor_auth("zof");
     ASSERT_FALSE(ca.empty() || base.empty() || auth.empty()) << f.process().err();

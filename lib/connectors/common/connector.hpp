@@ -57,13 +57,24 @@ struct connector_error {
     bool unsupported = false;  // the vendor cannot do this operation (facade answers 501)
 };
 
+// How a value reached the caller when a cache stands in front of the connector (set by the
+// cache, never by a connector).
+struct cache_note {
+    enum class kind { none, hit, miss, stale };
+    kind how = kind::none;        // none: no cache asked
+    std::chrono::seconds age{0};  // of the value (RFC 9111 Age)
+    // stale: the failure that made the cache serve an expired value
+    std::optional<connector_error> stale_because;
+};
+
 template <class T>
 struct outcome {
     std::optional<T> value;  // set on success
     connector_error error;   // meaningful when !value
+    cache_note cache;        // set on success when a cache answered
     bool ok() const { return value.has_value(); }
-    static outcome success(T v) { return {std::move(v), {}}; }
-    static outcome failure(connector_error e) { return {std::nullopt, std::move(e)}; }
+    static outcome success(T v) { return {std::move(v), {}, {}}; }
+    static outcome failure(connector_error e) { return {std::nullopt, std::move(e), {}}; }
 };
 
 using clock = std::chrono::steady_clock;

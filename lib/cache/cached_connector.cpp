@@ -1,0 +1,180 @@
+#include "cache/cached_connector.hpp"
+
+#include <boost/json.hpp>
+
+namespace runhub::cache {
+
+namespace asio = boost::asio;
+using connectors::connector_error;
+using connectors::outcome;
+
+namespace {
+
+connector_error unreadable(std::string what) {
+    connector_error e;
+    e.kind = http::upstream_error_kind::malformed;
+    e.detail = "cache: unreadable " + std::move(what);
+    return e;
+}
+
+// A stale entry stands in for a vendor that failed, never for one that answered "no such
+// thing" or "not like that".
+bool may_serve_stale(const connector_error& e) {
+    return !e.not_found && !e.unsupported && e.kind != http::upstream_error_kind::client;
+}
+
+connectors::cache_note note_of(const lookup& l) {
+    connectors::cache_note n;
+    n.age = l.age;
+    switch (l.status) {
+        case lookup_status::hit:
+            n.how = connectors::cache_note::kind::hit;
+            break;
+        case lookup_status::miss:
+            n.how = connectors::cache_note::kind::miss;
+            break;
+        case lookup_status::stale:
+            n.how = connectors::cache_note::kind::stale;
+            n.stale_because = l.error;
+            break;
+        case lookup_status::failed:
+            break;
+    }
+    return n;
+}
+
+// Each fetch is a plain coroutine taking its arguments by value (they live in its frame).
+asio::awaitable<fetch_outcome> fetch_page(std::shared_ptr<connectors::connector> inner,
+                                          connectors::list_query q, std::string position, int limit,
+                                          connectors::clock::time_point deadline,
+                                          milliseconds ttl) {
+    auto got = co_await inner->list(std::move(q), std::move(position), limit, deadline);
+    if (!got.ok()) co_return fetch_outcome::failure(std::move(got.error));
+    co_return fetch_outcome::success(fill{page_to_bytes(*got.value), ttl});
+}
+
+asio::awaitable<fetch_outcome> fetch_run(std::shared_ptr<connectors::connector> inner,
+                                         std::shared_ptr<cache> c, std::string native_id,
+                                         connectors::clock::time_point deadline) {
+    auto got = co_await inner->get(std::move(native_id), deadline);
+    if (!got.ok()) co_return fetch_outcome::failure(std::move(got.error));
+    auto ttl = c->policy().run_ttl(inner->source().name, *got.value);
+    co_return fetch_outcome::success(
+        fill{boost::json::serialize(model::to_json(*got.value, true)), ttl});
+}
+
+asio::awaitable<fetch_outcome> fetch_failures(std::shared_ptr<connectors::connector> inner,
+                                              std::shared_ptr<cache> c, std::string native_id,
+                                              connectors::clock::time_point deadline) {
+    auto got = co_await inner->failures(std::move(native_id), deadline);
+    if (!got.ok()) co_return fetch_outcome::failure(std::move(got.error));
+    // Failures change until their run ends; not knowing here whether it has, keep them as long
+    // as an active run's state.
+    auto ttl = c->policy().failures_ttl(inner->source().name, false);
+    co_return fetch_outcome::success(
+        fill{boost::json::serialize(boost::json::value_from(*got.value)), ttl});
+}
+
+// The lookup as an outcome: the failure, or the value read back by `parse`.
+template <class T, class Parse>
+outcome<T> answer(const lookup& l, Parse parse, const char* what) {
+    if (!l.ok() || (l.status == lookup_status::stale && l.error && !may_serve_stale(*l.error)))
+        return outcome<T>::failure(l.error.value_or(unreadable(what)));
+    auto value = parse(l.value->value);
+    if (!value) return outcome<T>::failure(unreadable(what));
+    auto o = outcome<T>::success(std::move(*value));
+    o.cache = note_of(l);
+    return o;
+}
+
+}  // namespace
+
+std::string page_to_bytes(const connectors::run_page& p) {
+    boost::json::object o;
+    boost::json::array runs;
+    for (const auto& r : p.runs) runs.push_back(model::to_json(r, true));
+    o["runs"] = std::move(runs);
+    if (p.next)
+        o["next"] = *p.next;
+    else
+        o["next"] = nullptr;
+    return boost::json::serialize(o);
+}
+
+std::optional<connectors::run_page> page_from_bytes(std::string_view bytes) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    const auto& o = v.get_object();
+    const auto* runs = o.if_contains("runs");
+    const auto* next = o.if_contains("next");
+    if (!runs || !runs->is_array() || !next || !(next->is_null() || next->is_string()))
+        return std::nullopt;
+    connectors::run_page page;
+    for (const auto& r : runs->get_array()) {
+        auto run = model::run_from_json(r);
+        if (!run) return std::nullopt;
+        page.runs.push_back(std::move(*run));
+    }
+    if (next->is_string()) page.next = std::string(next->get_string());
+    return page;
+}
+
+cached_connector::cached_connector(std::shared_ptr<connectors::connector> inner,
+                                   std::shared_ptr<cache> c)
+    : inner_(std::move(inner)), cache_(std::move(c)) {}
+
+asio::awaitable<outcome<connectors::run_page>> cached_connector::list(
+    connectors::list_query q, std::string position, int limit,
+    connectors::clock::time_point deadline) {
+    auto key = cache_key::for_page(source().name, q, position, limit);
+    auto ttl = cache_->policy().page_ttl(source().name);
+    fetch_fn fetch = [inner = inner_, q, position, limit, deadline, ttl] {
+        return fetch_page(inner, q, position, limit, deadline, ttl);
+    };
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    lookup l = co_await std::move(pending);
+    co_return answer<connectors::run_page>(l, page_from_bytes, "page");
+}
+
+asio::awaitable<outcome<model::run>> cached_connector::get(std::string native_id,
+                                                           connectors::clock::time_point deadline) {
+    auto key = cache_key::for_run(source().name, native_id);
+    fetch_fn fetch = [inner = inner_, c = cache_, native_id, deadline] {
+        return fetch_run(inner, c, native_id, deadline);
+    };
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    lookup l = co_await std::move(pending);
+    auto parse = [](std::string_view bytes) -> std::optional<model::run> {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(bytes, ec);
+        if (ec) return std::nullopt;
+        return model::run_from_json(v);
+    };
+    co_return answer<model::run>(l, parse, "run");
+}
+
+asio::awaitable<outcome<std::vector<model::test_failure>>> cached_connector::failures(
+    std::string native_id, connectors::clock::time_point deadline) {
+    auto key = cache_key::for_failures(source().name, native_id);
+    fetch_fn fetch = [inner = inner_, c = cache_, native_id, deadline] {
+        return fetch_failures(inner, c, native_id, deadline);
+    };
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    lookup l = co_await std::move(pending);
+    auto parse = [](std::string_view bytes) -> std::optional<std::vector<model::test_failure>> {
+        boost::system::error_code ec;
+        auto v = boost::json::parse(bytes, ec);
+        if (ec || !v.is_array()) return std::nullopt;
+        std::vector<model::test_failure> out;
+        for (const auto& f : v.get_array()) {
+            auto one = model::failure_from_json(f);
+            if (!one) return std::nullopt;
+            out.push_back(std::move(*one));
+        }
+        return out;
+    };
+    co_return answer<std::vector<model::test_failure>>(l, parse, "failures");
+}
+
+}  // namespace runhub::cache

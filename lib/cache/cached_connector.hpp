@@ -1,0 +1,36 @@
+#pragma once
+// A source's connector behind the cache: list pages, runs and failures are answered from the
+// cache while fresh, identical misses share one upstream call, and when the source fails an
+// entry within its stale window is served instead, marked stale (outcome::cache). What the
+// inner connector says "does not exist" or refuses as the caller's mistake is never hidden
+// behind a stale entry.
+#include <memory>
+
+#include "cache/cache.hpp"
+#include "connectors/common/connector.hpp"
+
+namespace runhub::cache {
+
+class cached_connector final : public connectors::connector {
+  public:
+    cached_connector(std::shared_ptr<connectors::connector> inner, std::shared_ptr<cache> c);
+
+    const connectors::source_config& source() const override { return inner_->source(); }
+    boost::asio::awaitable<connectors::outcome<connectors::run_page>> list(
+        connectors::list_query q, std::string position, int limit,
+        connectors::clock::time_point deadline) override;
+    boost::asio::awaitable<connectors::outcome<model::run>> get(
+        std::string native_id, connectors::clock::time_point deadline) override;
+    boost::asio::awaitable<connectors::outcome<std::vector<model::test_failure>>> failures(
+        std::string native_id, connectors::clock::time_point deadline) override;
+
+  private:
+    std::shared_ptr<connectors::connector> inner_;
+    std::shared_ptr<cache> cache_;
+};
+
+// The bytes a page is cached as, and back (nullopt when they are not a page).
+std::string page_to_bytes(const connectors::run_page& p);
+std::optional<connectors::run_page> page_from_bytes(std::string_view bytes);
+
+}  // namespace runhub::cache
