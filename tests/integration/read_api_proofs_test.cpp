@@ -277,11 +277,10 @@ TEST(ReadApiProofs, UpstreamPagesAreFetchedLazily) {
     }
 }
 
-// Sofy alone: its 53 runs (206 records, 3 vendor pages of 100) in one facade page. Disabled: the
-// Sofy connector asks 5 times where the rule allows 4 (3 pages + 1): a call that resumes at a
-// group deferred from the end of vendor page k reads page k again for that group's head, then
-// k+1 (lib/connectors/sofy, "Whole groups"). Enable when the connector no longer re-reads.
-TEST(ReadApiProofs, DISABLED_SofyAloneIsAskedNoMorePagesThanHoldItsRunsPlusOne) {
+// Sofy alone: its 53 runs (206 records, 3 vendor pages of 100) in one facade page cost no more
+// than those 3 pages plus one. (With a fixed pageSize=100, a call resuming at a group deferred
+// from the end of vendor page k read page k again for that group's head, then k+1: 5 requests.)
+TEST(ReadApiProofs, SofyAloneIsAskedNoMorePagesThanHoldItsRunsPlusOne) {
     facade f;
     ASSERT_TRUE(f.up()) << f.log();
     test::http_client c(f.server.port());

@@ -64,18 +64,20 @@ class sofy_connector final : public connector {
         http::client_result r;
         vendor_page page;
         assembled a;
+        // A page that starts at the offset when it can: no vendor page is read twice in a walk
+        // for the head of a group deferred from its end.
+        const int size = page_size_for(start->offset);
         // Whole groups only: when the first group runs past this vendor page, read the next.
         for (int extra = 0; extra < 50; ++extra) {
-            target = list_target(*start, application_guid_, extra);
+            target = list_target(*start, application_guid_, extra, size);
             r = co_await send_get(target, deadline);
             if (!r.ok()) co_return outcome<run_page>::failure(to_connector_error(r));
             page = parse_list(r.response->body);
             if (!page.problem.empty())
                 co_return outcome<run_page>::failure(malformed(r.response->status, page.problem));
-            std::int64_t first_index =
-                (start->offset / vendor_page_size + extra) * vendor_page_size;
-            std::size_t skip = extra == 0 ? start->offset % vendor_page_size : 0;
-            bool short_page = page.records.size() < static_cast<std::size_t>(vendor_page_size);
+            std::int64_t first_index = (start->offset / size + extra) * size;
+            std::size_t skip = extra == 0 ? static_cast<std::size_t>(start->offset % size) : 0;
+            bool short_page = page.records.size() < static_cast<std::size_t>(size);
             bool at_end =
                 short_page ||
                 first_index + static_cast<std::int64_t>(page.records.size()) >= page.total;

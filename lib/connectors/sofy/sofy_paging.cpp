@@ -94,8 +94,22 @@ std::string format_minute(std::int64_t m) {
     return buf;
 }
 
-std::string list_target(const sofy_position& p, std::string_view application_guid,
-                        int extra_pages) {
+int page_size_for(std::int64_t offset) {
+    if (offset <= 0) return vendor_page_size;
+    int best = vendor_page_size;
+    std::int64_t best_left = vendor_page_size - offset % vendor_page_size;
+    for (int s = vendor_page_size - 1; s > best_left; --s) {
+        const std::int64_t left = s - offset % s;
+        if (left > best_left) {
+            best = s;
+            best_left = left;
+        }
+    }
+    return best;
+}
+
+std::string list_target(const sofy_position& p, std::string_view application_guid, int extra_pages,
+                        int page_size) {
     auto encode = [](std::string s) {
         std::string out;
         for (char c : s) out += c == ' ' ? "%20" : c == ':' ? "%3A" : std::string(1, c);
@@ -104,8 +118,8 @@ std::string list_target(const sofy_position& p, std::string_view application_gui
     std::string t = "/reports-microservice/schedule-report/fetch-scheduled-runs?fromDate=" +
                     encode(format_minute(p.from_min)) +
                     "&endDate=" + encode(format_minute(p.end_min)) +
-                    "&pageNumber=" + std::to_string(p.offset / vendor_page_size + 1 + extra_pages) +
-                    "&pageSize=" + std::to_string(vendor_page_size);
+                    "&pageNumber=" + std::to_string(p.offset / page_size + 1 + extra_pages) +
+                    "&pageSize=" + std::to_string(page_size);
     if (!application_guid.empty()) t += "&applicationGuid=" + std::string(application_guid);
     return t;
 }

@@ -37,9 +37,16 @@ sofy_position first_position(const list_query& q, model::timestamp now,
 
 std::string format_minute(std::int64_t minutes);  // "YYYY-MM-DD HH:MM"
 
-// Path and query of the vendor page holding record `offset` (+ `extra_pages`).
+// The page size (at most 100) whose page holding record `offset` has the most records from
+// `offset` on: 100 when offset is a multiple of 100, else the size that lets a walk resuming in
+// the middle of a vendor page (at a group deferred from that page's end) read on from there
+// instead of reading the start of that page again and then the next one.
+int page_size_for(std::int64_t offset);
+
+// Path and query of the vendor page of `page_size` records holding record `offset`
+// (+ `extra_pages`).
 std::string list_target(const sofy_position& p, std::string_view application_guid,
-                        int extra_pages = 0);
+                        int extra_pages = 0, int page_size = vendor_page_size);
 
 struct vendor_page {
     std::vector<sofy_record> records;
