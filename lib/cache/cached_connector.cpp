@@ -177,4 +177,19 @@ asio::awaitable<outcome<std::vector<model::test_failure>>> cached_connector::fai
     co_return answer<std::vector<model::test_failure>>(l, parse, "failures");
 }
 
+asio::awaitable<outcome<connectors::trigger_result>> cached_connector::trigger(
+    connectors::trigger_request req, connectors::clock::time_point deadline) {
+    auto o = co_await inner_->trigger(std::move(req), deadline);
+    co_return o;
+}
+
+asio::awaitable<outcome<model::run>> cached_connector::cancel(
+    std::string native_id, connectors::clock::time_point deadline) {
+    auto key = cache_key::for_run(source().name, native_id);
+    auto o = co_await inner_->cancel(std::move(native_id), deadline);
+    auto drop = cache_->invalidate(std::move(key));
+    co_await std::move(drop);
+    co_return o;
+}
+
 }  // namespace runhub::cache

@@ -23,6 +23,11 @@ class cached_connector final : public connectors::connector {
         std::string native_id, connectors::clock::time_point deadline) override;
     boost::asio::awaitable<connectors::outcome<std::vector<model::test_failure>>> failures(
         std::string native_id, connectors::clock::time_point deadline) override;
+    // Writes go straight through; the cached run is dropped so the next read sees the change.
+    boost::asio::awaitable<connectors::outcome<connectors::trigger_result>> trigger(
+        connectors::trigger_request req, connectors::clock::time_point deadline) override;
+    boost::asio::awaitable<connectors::outcome<model::run>> cancel(
+        std::string native_id, connectors::clock::time_point deadline) override;
 
   private:
     std::shared_ptr<connectors::connector> inner_;

@@ -13,6 +13,25 @@ connector_error to_connector_error(const http::client_result& r) {
     return e;
 }
 
+namespace {
+connector_error cannot(std::string_view vendor, std::string_view what) {
+    connector_error e;
+    e.kind = http::upstream_error_kind::client;
+    e.unsupported = true;
+    e.message = std::string(vendor) + " cannot " + std::string(what) + " through its API";
+    return e;
+}
+}  // namespace
+
+boost::asio::awaitable<outcome<trigger_result>> connector::trigger(trigger_request,
+                                                                   clock::time_point) {
+    co_return outcome<trigger_result>::failure(cannot(source().vendor, "start runs"));
+}
+
+boost::asio::awaitable<outcome<model::run>> connector::cancel(std::string, clock::time_point) {
+    co_return outcome<model::run>::failure(cannot(source().vendor, "cancel runs"));
+}
+
 std::string join_url(std::string_view base_url, std::string_view path) {
     while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
     return std::string(base_url) + std::string(path);

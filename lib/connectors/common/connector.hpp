@@ -5,6 +5,7 @@
 //
 // Thread-safety: a connector may be called concurrently from several coroutines.
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -55,6 +56,13 @@ struct connector_error {
     std::string detail;        // for logs only; may hold vendor text, never shown verbatim
     bool not_found = false;    // the vendor said the id does not exist
     bool unsupported = false;  // the vendor cannot do this operation (facade answers 501)
+    // The caller's request is wrong (facade answers 400 naming `field`, with `message`): a
+    // target member missing or of the wrong type, found by the connector before any call, or
+    // the vendor's own validation answer translated.
+    bool invalid = false;
+    bool conflict = false;  // the run is in a state that forbids it, e.g. already terminal (409)
+    std::string field;      // with invalid: the target member at fault ("target.test_id")
+    std::string message;    // with invalid/conflict/unsupported: safe to show the caller
 };
 
 // How a value reached the caller when a cache stands in front of the connector (set by the
@@ -79,6 +87,18 @@ struct outcome {
 
 using clock = std::chrono::steady_clock;
 
+// POST /v1/runs: start a run. `target` is the vendor's own (DESIGN.md, issue 6), e.g. Zof
+// {project_id, environment, test_case_ids | test_suite_id}; the connector checks it.
+struct trigger_request {
+    boost::json::object target;
+    std::string idempotency_key;  // "" = none; forwarded where the vendor honours one (Zof)
+};
+
+struct trigger_result {
+    model::run run;            // the started run, normalized (as get() would give it)
+    bool queued_only = false;  // the vendor only queued it (the facade answers 202, else 201)
+};
+
 class connector {
   public:
     virtual ~connector() = default;
@@ -94,6 +114,15 @@ class connector {
                                                             clock::time_point deadline) = 0;
     virtual boost::asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
         std::string native_id, clock::time_point deadline) = 0;
+
+    // Starts a run. Default: the vendor cannot (unsupported). Not idempotent by itself: the
+    // facade deduplicates by Idempotency-Key; never retried on an ambiguous failure.
+    virtual boost::asio::awaitable<outcome<trigger_result>> trigger(trigger_request req,
+                                                                    clock::time_point deadline);
+    // Cancels a run; answers the run as it is after the cancel (get() may show it later as
+    // canceled). Default: unsupported. Already terminal: conflict.
+    virtual boost::asio::awaitable<outcome<model::run>> cancel(std::string native_id,
+                                                               clock::time_point deadline);
 };
 
 // What every connector is built with.

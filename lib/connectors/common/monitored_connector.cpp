@@ -64,4 +64,32 @@ asio::awaitable<outcome<std::vector<model::test_failure>>> monitored_connector::
     co_return o;
 }
 
+asio::awaitable<outcome<trigger_result>> monitored_connector::trigger(trigger_request req,
+                                                                      clock::time_point deadline) {
+    outcome<trigger_result> o;
+    if (!admit(o)) co_return o;
+    const auto started = clock::now();
+    o = co_await inner_->trigger(std::move(req), deadline);
+    if (!o.ok() && (o.error.unsupported || o.error.invalid)) {
+        health_->release();  // refused before any vendor call
+        co_return o;
+    }
+    settle(o, started);
+    co_return o;
+}
+
+asio::awaitable<outcome<model::run>> monitored_connector::cancel(std::string native_id,
+                                                                 clock::time_point deadline) {
+    outcome<model::run> o;
+    if (!admit(o)) co_return o;
+    const auto started = clock::now();
+    o = co_await inner_->cancel(std::move(native_id), deadline);
+    if (!o.ok() && o.error.unsupported) {
+        health_->release();
+        co_return o;
+    }
+    settle(o, started);
+    co_return o;
+}
+
 }  // namespace runhub::connectors

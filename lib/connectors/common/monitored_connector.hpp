@@ -24,6 +24,11 @@ class monitored_connector final : public connector {
     boost::asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
         std::string native_id, clock::time_point deadline) override;
 
+    boost::asio::awaitable<outcome<trigger_result>> trigger(trigger_request req,
+                                                            clock::time_point deadline) override;
+    boost::asio::awaitable<outcome<model::run>> cancel(std::string native_id,
+                                                       clock::time_point deadline) override;
+
     health_snapshot health() const { return health_->snapshot(clock::now()); }
     std::optional<http::budget_snapshot> budget() const {
         if (!budget_ || !budget_->limited()) return std::nullopt;
