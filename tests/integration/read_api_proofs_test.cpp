@@ -201,7 +201,9 @@ TEST(ReadApiProofs, TheFiveVendorsAreAskedAtOnce) {
     ASSERT_TRUE(f.up()) << f.log();
     test::http_client c(f.server.port());
     // Warm up: TLS handshakes to every vendor, so that the timed page measures the fan-out.
-    ASSERT_EQ(f.get(c, "/v1/runs?limit=10").first.status, 200);
+    // Every measured query in these tests is one the facade has not answered before, so that
+    // its run-state cache (list pages live 5 s) cannot answer it without asking the vendors.
+    ASSERT_EQ(f.get(c, "/v1/runs?limit=11").first.status, 200);
     f.reset_all();
     for (const auto& v : vendors) f.fault(v, R"({"latency_ms": 300})");
 
@@ -269,7 +271,10 @@ TEST(ReadApiProofs, UpstreamPagesAreFetchedLazily) {
                 EXPECT_LE(asked, bound)
                     << v << ": limit " << limit << ", page " << page + 1 << ", contributed "
                     << n.runs << " runs (" << n.records << " records)";
-                EXPECT_GE(asked, 1) << v;
+                // A resumed page's first upstream page may come from the cache.
+                if (page == 0) {
+                    EXPECT_GE(asked, 1) << v;
+                }
             }
             ASSERT_TRUE(body.at("next_cursor").is_string());
             cursor = std::string(body.at("next_cursor").as_string());
@@ -302,7 +307,7 @@ TEST(ReadApiProofs, AHangingVendorDoesNotHoldTheAnswerPastTheDeadline) {
                           test::no_cache_settings + "}"));
     ASSERT_TRUE(f.up()) << f.log();
     test::http_client c(f.server.port());
-    ASSERT_EQ(f.get(c, "/v1/runs?limit=10").first.status, 200);
+    ASSERT_EQ(f.get(c, "/v1/runs?limit=11").first.status, 200);  // warm up (another query)
 
     f.fault("zof", R"({"hang_rate": 1})");
     auto [partial, took] = f.get(c, "/v1/runs?limit=10");
@@ -319,7 +324,7 @@ TEST(ReadApiProofs, AHangingVendorDoesNotHoldTheAnswerPastTheDeadline) {
     EXPECT_GE(f.list_count("zof"), 1u);
 
     for (const auto& v : vendors) f.fault(v, R"({"hang_rate": 1})");
-    auto [all, took_all] = f.get(c, "/v1/runs?limit=10");
+    auto [all, took_all] = f.get(c, "/v1/runs?limit=12");  // not the cached pages of limit=10
     ASSERT_EQ(all.status, 504) << all.body;
     EXPECT_EQ(boost::json::parse(all.body).at("error").at("code").as_string(), "upstream_timeout");
     EXPECT_LT(took_all, 2500ms);
