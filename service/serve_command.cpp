@@ -17,6 +17,7 @@
 #include "api/ops_routes.hpp"
 #include "api/runs_routes.hpp"
 #include "api/source_metrics.hpp"
+#include "api/write_routes.hpp"
 #include "cache/cache.hpp"
 #include "cache/cached_connector.hpp"
 #include "cache/memory_store.hpp"
@@ -265,6 +266,9 @@ int run_serve(const serve_flags& flags) {
     api::runs_api_options api_opts;
     api_opts.request_timeout = cfg.api.request_timeout;
     api::add_source_metrics(*metrics, sources, run_cache);
+    api::write_api_options write_opts;
+    write_opts.request_timeout = cfg.api.request_timeout;
+    api::add_write_routes(*routes, sources, keys, run_cache, write_opts);
     api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(cursor_key),
                          keys, api_opts);
     ready->set_listening(true);

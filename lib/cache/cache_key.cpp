@@ -38,6 +38,15 @@ cache_key cache_key::for_run(std::string_view source, std::string_view native_id
     return cache_key(key_kind::run, std::string(source), std::move(text));
 }
 
+cache_key cache_key::for_idempotency(std::string_view caller, std::string_view source,
+                                     std::string_view key) {
+    std::string text = start(key_kind::idempotency);
+    append_field(text, caller);
+    append_field(text, source);
+    append_field(text, key);
+    return cache_key(key_kind::idempotency, std::string(source), std::move(text));
+}
+
 cache_key cache_key::for_failures(std::string_view source, std::string_view native_id) {
     std::string text = start(key_kind::failures);
     append_field(text, source);
@@ -92,6 +101,9 @@ std::optional<key_parts> parse_key(std::string_view text) {
         case 'p':
             parts.kind = key_kind::page;
             break;
+        case 'i':
+            parts.kind = key_kind::idempotency;
+            break;
         default:
             return std::nullopt;
     }
@@ -110,7 +122,7 @@ std::optional<key_parts> parse_key(std::string_view text) {
         parts.fields.emplace_back(text.substr(0, len));
         text.remove_prefix(len);
     }
-    std::size_t want = parts.kind == key_kind::page ? 3 : 2;
+    std::size_t want = parts.kind == key_kind::page || parts.kind == key_kind::idempotency ? 3 : 2;
     if (parts.fields.size() != want) return std::nullopt;
     return parts;
 }

@@ -20,7 +20,7 @@
 
 namespace runhub::cache {
 
-enum class key_kind : char { run = 'r', failures = 'f', page = 'p' };
+enum class key_kind : char { run = 'r', failures = 'f', page = 'p', idempotency = 'i' };
 
 class cache_key {
   public:
@@ -33,6 +33,11 @@ class cache_key {
     // page depends on it, so it is part of what the page is).
     static cache_key for_page(std::string_view source, const connectors::list_query& q,
                               std::string_view position, int limit);
+
+    // A trigger's Idempotency-Key, per caller (API key name) and source: the first answer is
+    // kept under it (24 h) and replayed.
+    static cache_key for_idempotency(std::string_view caller, std::string_view source,
+                                     std::string_view key);
 
     key_kind kind() const { return kind_; }
     const std::string& source() const { return source_; }  // for per-source policy
