@@ -1,7 +1,8 @@
 #pragma once
-// The interface every store implements: the memory store (the embedded default) and, later, a
-// Redis store shared by replicas. Coroutine-based so that a store speaking to a server over
-// Asio can implement it as it is; the memory store completes at once.
+// The interface every store implements: the memory store (the embedded default), the Redis
+// store shared by replicas, and the two in tiers (tiered_store). Coroutine-based so that a
+// store speaking to a server over Asio can implement it as it is; the memory store completes
+// at once.
 //
 // A store holds entries until their stale_until and hands out shared immutable entries: a hit
 // copies no bytes. Implementations are safe to call from several threads at once.
@@ -21,6 +22,10 @@ struct store_stats {
     std::uint64_t evictions = 0;    // entries dropped to stay within max_bytes
     std::uint64_t expirations = 0;  // entries dropped past their stale_until
     std::uint64_t rejected = 0;     // puts of entries larger than max_bytes on their own
+    // A shared Redis store behind the memory one (tiered_store); all zero without one.
+    bool redis = false;              // configured
+    bool redis_up = false;           // connected and answering
+    std::uint64_t redis_errors = 0;  // operations Redis did not serve (down, slow, error reply)
 };
 
 class store {
