@@ -3,7 +3,10 @@
 // GET /api/v1/projects/{project_id}/automation/runs (page/per_page), GET
 // /api/v1/automation/runs/{id}, and the failing tests of a run (GET
 // /api/v1/automation/runs/{id}/tests, statuses flagged is_failure in the run's `statuses`
-// expand). Auth: `Authorization: Bearer <token>`. Scope: source_config.scope["project_id"].
+// expand), and trigger: POST /api/v1/projects/{project_id}/automation/runs. Testmo cannot
+// cancel (unsupported). Auth: `Authorization: Bearer <token>`. Scope:
+// source_config.scope["project_id"], optional scope["source"] (the automation source of runs
+// it creates, default "runhub").
 #include <memory>
 
 #include "connectors/common/connector.hpp"
