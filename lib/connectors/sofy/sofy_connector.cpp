@@ -9,6 +9,7 @@
 #include "connectors/common/json_access.hpp"
 #include "connectors/sofy/sofy_mapping.hpp"
 #include "connectors/sofy/sofy_paging.hpp"
+#include "connectors/sofy/sofy_trigger.hpp"
 
 namespace runhub::connectors::sofy {
 namespace {
@@ -20,6 +21,15 @@ connector_error malformed(int status, std::string detail) {
     e.kind = http::upstream_error_kind::malformed;
     e.http_status = status;
     e.detail = "sofy: " + std::move(detail);
+    return e;
+}
+
+connector_error conflict(std::string message) {
+    connector_error e;
+    e.kind = http::upstream_error_kind::client;
+    e.conflict = true;
+    e.message = std::move(message);
+    e.detail = "sofy: " + e.message;
     return e;
 }
 
@@ -116,7 +126,110 @@ class sofy_connector final : public connector {
         co_return result_t::success(map_failures(records));
     }
 
+    // Executes the schedule (vendor-notes §1.2): one POST, never retried (Sofy takes no
+    // idempotency key, so a second POST could start a second group), then the new group read
+    // back with get(). Sofy only queues: "Test runs are scheduled and in queue." (§1.3).
+    asio::awaitable<outcome<trigger_result>> trigger(trigger_request req,
+                                                     clock::time_point deadline) override {
+        using result_t = outcome<trigger_result>;
+        execute_check check = check_execute_target(req.target);
+        if (!check.call) co_return result_t::failure(std::move(check.error));
+        http::client_request post;
+        post.method = "POST";
+        post.url = join_url(cfg_.base_url, check.call->target);
+        post.headers.set("x-sofy-auth-key", cfg_.credential);
+        post.headers.set("Accept", "application/json");
+        const auto d = std::min(deadline, clock::now() + cfg_.timeout);
+        http::client_result r = co_await deps_.client->send(std::move(post), d);
+        if (!r.ok()) {
+            connector_error e = to_connector_error(r);
+            if (r.response && r.response->status == 400) {
+                // Sofy's validation answers (an unknown schedule is 400 too, §1.6).
+                e.field = field_of_execute_refusal(r.response->body);
+                if (!e.field.empty()) {
+                    e.invalid = true;
+                    e.message = "Sofy refused " + e.field;
+                }
+            }
+            spdlog::debug("sofy {}: POST execute: {} {}", cfg_.name, http::to_string(r.error),
+                          r.detail);
+            co_return result_t::failure(std::move(e));
+        }
+        auto doc = parse_json(r.response->body);
+        std::optional<std::string> group = doc ? get_id(*doc, "testGroupsRunId") : std::nullopt;
+        if (!group || group->empty())
+            co_return result_t::failure(
+                malformed(r.response->status,
+                          "execute answer without testGroupsRunId (a run may have "
+                          "started)"));
+        trigger_result out;
+        out.queued_only = true;
+        const std::string native = group_native_id(check.call->schedule_guid, *group);
+        outcome<model::run> got = co_await get(native, deadline);
+        if (got.ok()) {
+            out.run = std::move(*got.value);
+        } else {
+            // Started but not readable yet: what the execute answer says, nothing more.
+            spdlog::debug("sofy {}: started {} but could not read it back: {}", cfg_.name, native,
+                          got.error.detail);
+            out.run = queued_placeholder(native, *doc);
+        }
+        co_return result_t::success(std::move(out));
+    }
+
+    // Aborts one group (vendor-notes §1.2, `?testRunGroupId=`). Sofy answers 200 even when it
+    // aborted nothing, so the group's state is read first: terminal is a conflict with no PUT.
+    asio::awaitable<outcome<model::run>> cancel(std::string native_id,
+                                                clock::time_point deadline) override {
+        using result_t = outcome<model::run>;
+        std::optional<group_ref> ref = parse_group_native_id(native_id);
+        outcome<model::run> before = co_await get(native_id, deadline);
+        if (!before.ok()) co_return before;
+        if (before.value->terminal)
+            co_return result_t::failure(conflict(
+                "the run is already " + std::string(model::to_string(before.value->status))));
+        std::string target = "/scheduler-microservice/public/test-run/abort/" +
+                             url_encode(ref->scheduled_run_guid) +
+                             "?testRunGroupId=" + url_encode(ref->group_id);
+        http::client_request put;
+        put.method = "PUT";
+        put.url = join_url(cfg_.base_url, target);
+        put.headers.set("x-sofy-auth-key", cfg_.credential);
+        put.headers.set("Accept", "application/json");
+        const auto d = std::min(deadline, clock::now() + cfg_.timeout);
+        // PUT: idempotent, retried. A repeat that finds nothing left to abort is read below.
+        http::client_result r =
+            co_await deps_.client->send_with_retry(std::move(put), d, deps_.retry);
+        if (!r.ok()) {
+            connector_error e = to_connector_error(r);
+            if (r.response && r.response->status == 400) e.not_found = true;  // §1.6
+            co_return result_t::failure(std::move(e));
+        }
+        const abort_answer said = classify_abort(r.response->body);
+        outcome<model::run> after = co_await get(native_id, deadline);
+        const bool canceled = after.ok() && after.value->status == model::run_status::canceled;
+        if (said == abort_answer::nothing_aborted && !canceled)
+            co_return result_t::failure(conflict(
+                "Sofy could abort none of the run's test runs: they have completed or cannot "
+                "be aborted"));
+        if (after.ok()) co_return after;
+        co_return before;  // aborted, not readable yet: as it was
+    }
+
   private:
+    model::run queued_placeholder(const std::string& native, const boost::json::value& answer) {
+        model::run r;
+        r.source = cfg_.name;
+        r.vendor = "sofy";
+        r.native_id = native;
+        r.id = model::make_run_id(cfg_.name, native);
+        r.status = model::run_status::queued;
+        r.vendor_status = "Queued";
+        r.created_at = std::chrono::time_point_cast<std::chrono::milliseconds>(deps_.now());
+        r.raw = std::make_shared<const boost::json::value>(answer);
+        return r;
+    }
+
     // The status route of one group: its test runs into `records`, else the error into `err`.
     asio::awaitable<bool> fetch_group(std::string native_id, clock::time_point deadline,
                                       std::vector<sofy_record>& records, connector_error& err) {
