@@ -46,9 +46,12 @@ class SofyWrite : public ::testing::Test {
         return {{"schedule_guid", scope("schedule_guid")}, {"app_hash", scope("app_hash")}};
     }
 
+    // With an Idempotency-Key, as the facade passes one: the vendor honours none, so it must
+    // neither be forwarded nor make the POST look retryable (http::idempotent()).
     runhub::connectors::outcome<runhub::connectors::trigger_result> trigger(json::object t) {
         trigger_request req;
         req.target = std::move(t);
+        req.idempotency_key = "ci-job-42";
         return env_->run(c_->trigger(std::move(req), sandbox_env::deadline(10s)));
     }
 

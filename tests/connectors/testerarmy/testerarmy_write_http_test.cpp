@@ -45,9 +45,12 @@ class TesterArmyWrite : public ::testing::Test {
         return env_->source("testerarmy").scope.at(k);
     }
 
+    // With an Idempotency-Key, as the facade passes one: the vendor honours none, so it must
+    // neither be forwarded nor make the POST look retryable (http::idempotent()).
     runhub::connectors::outcome<runhub::connectors::trigger_result> trigger(json::object t) {
         trigger_request req;
         req.target = std::move(t);
+        req.idempotency_key = "ci-job-42";
         return env_->run(c_->trigger(std::move(req), sandbox_env::deadline(10s)));
     }
 
