@@ -14,6 +14,7 @@
 
 #include "aggregate/cursor_codec.hpp"
 #include "api/openapi_routes.hpp"
+#include "api/events_route.hpp"
 #include "api/ops_routes.hpp"
 #include "api/runs_routes.hpp"
 #include "api/source_metrics.hpp"
@@ -269,8 +270,10 @@ int run_serve(const serve_flags& flags) {
     api::write_api_options write_opts;
     write_opts.request_timeout = cfg.api.request_timeout;
     api::add_write_routes(*routes, sources, keys, run_cache, write_opts);
+    auto watch = std::make_shared<api::run_watch>();
     api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(cursor_key),
-                         keys, api_opts);
+                         keys, watch, api_opts);
+    api::add_events_route(*routes, sources, keys, watch);
     ready->set_listening(true);
     ready->set_sources_ready(true);
     spdlog::info("runhub {} listening on {}:{} with {} thread(s)", RUNHUB_VERSION, listen->host,

@@ -1,8 +1,10 @@
 #include "api/runs_routes.hpp"
 
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "aggregate/list_runs.hpp"
+#include "api/run_watch.hpp"
 #include "api/runs_query.hpp"
 #include "cache/entry.hpp"
 
@@ -158,9 +160,21 @@ std::shared_ptr<connectors::connector> source_set::find_for(const principal& who
     return who.sees(name) ? find(name) : nullptr;
 }
 
+std::optional<std::chrono::milliseconds> parse_wait(std::string_view text) {
+    std::int64_t n = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || n < 0 || p == text.data()) return std::nullopt;
+    std::string_view unit(p, text.data() + text.size() - p);
+    if (unit.empty() || unit == "s") return std::chrono::seconds(n);
+    if (unit == "ms") return std::chrono::milliseconds(n);
+    if (unit == "m") return std::chrono::minutes(n);
+    return std::nullopt;
+}
+
 void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                      std::shared_ptr<const aggregate::cursor_codec> codec,
-                     std::shared_ptr<const key_store> keys, runs_api_options o) {
+                     std::shared_ptr<const key_store> keys, std::shared_ptr<run_watch> watch,
+                     runs_api_options o) {
     r.add("GET", "/v1/runs",
           [sources, codec, keys, o](http::request& req) -> boost::asio::awaitable<http::response> {
               // Locals at function scope (GCC 12 coroutine bug, see lib/http/connection.cpp).
@@ -232,17 +246,44 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
           });
 
     r.add("GET", "/v1/runs/{id}",
-          [sources, keys, o](http::request& req) -> boost::asio::awaitable<http::response> {
+          [sources, keys, watch, o](http::request& req) -> boost::asio::awaitable<http::response> {
               auto auth = authorize(req, *keys, config_scope_read);
               if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
               const principal& who = *std::get<const principal*>(auth);
               auto parts = model::parse_run_id(req.param("id"));
               std::shared_ptr<connectors::connector> c;
               connectors::outcome<model::run> got;
+              std::optional<std::chrono::milliseconds> wait;
+              std::optional<model::run_status> known;
+              const auto wait_text = query_param(req.query, "wait");
+              const auto status_text = query_param(req.query, "status");
+              if (!wait_text.empty()) {
+                  wait = parse_wait(wait_text);
+                  if (!wait || *wait > o.max_wait)
+                      co_return http::response::error(
+                          400, "invalid_parameter",
+                          "wait: a duration such as 30s or 500ms, at most " +
+                              std::to_string(o.max_wait.count() / 1000) + "s",
+                          req.request_id);
+              }
+              if (!status_text.empty()) {
+                  known = model::parse_run_status(status_text);
+                  if (!known || !wait)
+                      co_return http::response::error(
+                          400, "invalid_parameter",
+                          "status: one of queued, running, passed, failed, error, canceled, "
+                          "stale, with wait",
+                          req.request_id);
+              }
               if (parts) c = sources->find_for(who, parts->source);
               if (!c)
                   co_return http::response::error(404, "not_found", "no such run", req.request_id);
-              got = co_await c->get(parts->native_id, connectors::clock::now() + o.request_timeout);
+              if (wait)
+                  got = co_await watch->wait(c, parts->native_id, known,
+                                             connectors::clock::now() + *wait);
+              else
+                  got = co_await c->get(parts->native_id,
+                                        connectors::clock::now() + o.request_timeout);
               if (!got.ok()) {
                   if (got.error.not_found)
                       co_return http::response::error(404, "not_found", "no such run",

@@ -3,6 +3,7 @@
 // Handlers only translate HTTP to the aggregator and connectors and back; no vendor knowledge.
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -33,11 +34,19 @@ struct source_set {
 
 struct runs_api_options {
     std::chrono::milliseconds request_timeout{15'000};  // the whole answer's deadline
+    std::chrono::milliseconds max_wait{120'000};        // the longest ?wait= allowed
 };
 
+class run_watch;
+
 // Every route needs a key of `keys` with runs:read, and shows only the sources it may see.
+// `watch` serves GET /v1/runs/{id}?wait= (one poller per run, however many wait).
 void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                      std::shared_ptr<const aggregate::cursor_codec> codec,
-                     std::shared_ptr<const key_store> keys, runs_api_options o);
+                     std::shared_ptr<const key_store> keys, std::shared_ptr<run_watch> watch,
+                     runs_api_options o);
+
+// "30s", "1500ms", "2m" or plain seconds "30"; nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_wait(std::string_view text);
 
 }  // namespace runhub::api

@@ -312,7 +312,10 @@ asio::awaitable<client_result> client::send(client_request req, clock::time_poin
                      (!wrote || ec == bhttp::error::end_of_stream ||
                       ec == asio::error::connection_reset || ec == asio::error::eof) &&
                      !parser->got_some();
-        if (stale && round == 0 && clock::now() < deadline) continue;
+        // Sent again only when the server cannot have acted on it: nothing was written, or the
+        // request is idempotent (a POST that reached a vendor must not start a second run).
+        if (stale && round == 0 && clock::now() < deadline && (!wrote || idempotent(req)))
+            continue;
         result.error = classify_transport(ec, clock::now() >= deadline);
         // An answer cut off after it began (the peer closed mid-head or mid-body, with or
         // without a TLS close_notify) is a broken answer, not a transport or TLS failure.

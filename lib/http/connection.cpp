@@ -240,6 +240,10 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
             }
             co_return false;
         }
+        if (res.stream) {
+            co_await deliver_stream(req, res);
+            co_return false;
+        }
         auto msg = to_message(req, res, keep && res.how == delivery::normal);
         lowest(stream_).expires_after(srv_->opts.write_timeout);
         if (res.how == delivery::truncate) {
@@ -257,6 +261,44 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
             co_return false;
         }
         co_return true;
+    }
+
+    // Writes each piece of a streamed body as it comes, under the write timeout.
+    class stream_writer final : public body_writer {
+      public:
+        explicit stream_writer(connection& c) : c_(c) {}
+        asio::awaitable<bool> write(std::string data) override {
+            boost::system::error_code ec;
+            std::size_t n = 0;
+            if (failed_) co_return false;
+            lowest(c_.stream_).expires_after(c_.srv_->opts.write_timeout);
+            std::tie(ec, n) = co_await asio::async_write(c_.stream_, asio::buffer(data), use_tuple);
+            failed_ = static_cast<bool>(ec);
+            co_return !failed_;
+        }
+
+      private:
+        connection& c_;
+        bool failed_ = false;
+    };
+
+    // A streamed answer: the head (no Content-Length, Connection: close), then the producer.
+    asio::awaitable<void> deliver_stream(const request& req, response& res) {
+        boost::system::error_code ec;
+        std::size_t n = 0;
+        bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version_};
+        head.set(bhttp::field::server, "runhub");
+        head.set(bhttp::field::content_type, res.content_type);
+        for (const auto& f : res.headers.all()) head.insert(f.name, f.value);
+        head.set("X-Request-Id", req.request_id);
+        head.keep_alive(false);
+        bhttp::response_serializer<bhttp::empty_body> sr{head};
+        stream_writer writer(*this);
+        lowest(stream_).expires_after(srv_->opts.write_timeout);
+        std::tie(ec, n) = co_await bhttp::async_write_header(stream_, sr, use_tuple);
+        if (ec) co_return;
+        if (req.method != "HEAD") co_await res.stream(writer);
+        co_await close_gracefully();
     }
 
     static std::string serialize(const bhttp::response<bhttp::string_body>& msg) {

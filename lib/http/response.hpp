@@ -1,6 +1,8 @@
 #pragma once
 // What a handler answers. The server adds Content-Length, Date-free framing, X-Request-Id and
 // keep-alive handling; handlers set status, content type, extra headers and the body.
+#include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -18,12 +20,23 @@ enum class delivery {
     hang,      // write nothing and never answer; the connection stays open until the peer leaves
 };
 
+// Where a streamed body goes (Server-Sent Events): each write is sent at once. False once the
+// peer is gone or the write timed out: the producer should stop.
+class body_writer {
+  public:
+    virtual ~body_writer() = default;
+    virtual boost::asio::awaitable<bool> write(std::string data) = 0;
+};
+
 struct response {
     int status = 200;
     std::string content_type = "application/json";
     header_fields headers;
     std::string body;
     delivery how = delivery::normal;
+    // When set, the body is produced after the head by this function (`body` is ignored): the
+    // answer has no Content-Length and the connection closes when it returns.
+    std::function<boost::asio::awaitable<void>(body_writer&)> stream;
 
     static response json(int status, std::string body);
     static response text(int status, std::string body, std::string content_type = "text/plain");
