@@ -87,8 +87,9 @@ class zof_connector final : public connector {
         auto run = map_run(*doc, src_.name);
         if (!run.ok()) co_return result::failure(run.error);
         started.run = std::move(*run.value);
-        // Zof answers the created run with its id (queued at first): a run that exists, 201.
-        started.queued_only = false;
+        // Zof answers the created run under its id (queued at first): a run that exists, so
+        // the facade's 201; only a 202 from Zof would mean it merely accepted the request.
+        started.queued_only = r.response->status == 202;
         co_return result::success(std::move(started));
     }
 
