@@ -165,7 +165,7 @@ TEST_F(TestmoWrite, TestmoValidationAnswersNameTheField) {
 }
 
 TEST_F(TestmoWrite, CancelIsUnsupportedAndSaysWhyWithoutACall) {
-    auto t = trigger({{"name", "to cancel"}});
+    auto t = trigger({{"name", "to cancel"}, {"source", "frontend"}});
     ASSERT_TRUE(t.ok());
     const auto calls = env.stats().at("total").as_int64();
     auto c = cancel(t.value->run.native_id);
