@@ -21,7 +21,7 @@
 #include "api/write_routes.hpp"
 #include "cache/cache.hpp"
 #include "cache/cached_connector.hpp"
-#include "cache/memory_store.hpp"
+#include "cache/store_factory.hpp"
 #include "commands.hpp"
 #include "config/config.hpp"
 #include "config/listen_address.hpp"
@@ -140,8 +140,8 @@ int run_serve(const serve_flags& flags) {
     if (flags.sandbox && (flags.sandbox_port_base < 0 || flags.sandbox_port_base > 65530))
         problems.push_back({"--sandbox-port-base", "must be 0..65530"});
     check_sources(cfg, flags.sandbox, problems);
-    if (cfg.cache.backend == "redis")
-        problems.push_back({"cache.backend", "the redis store is not built yet; use memory"});
+    if (auto why = cache::check_store_settings(cfg.cache))
+        problems.push_back({"cache.redis_url", *why});
     std::string sandbox_key;
     if (flags.sandbox) {
         if (const char* env = std::getenv("RUNHUB_API_KEY"); env && *env) {
@@ -203,12 +203,10 @@ int run_serve(const serve_flags& flags) {
     if (flags.sandbox)
         for (auto v : connectors::known_vendors())
             ttl_by_source[std::string(v)] = ttl_overrides_of(cfg.sandbox.cache);
-    cache::memory_store_options mso;
-    mso.max_bytes = cfg.cache.max_bytes;
     cache::cache_options cache_opts;
     cache_opts.ttl = cache::ttl_policy(ttl_defaults_of(cfg.cache.ttl), std::move(ttl_by_source));
-    auto run_cache = std::make_shared<cache::cache>(std::make_shared<cache::memory_store>(mso),
-                                                    std::move(cache_opts));
+    auto run_cache =
+        std::make_shared<cache::cache>(cache::make_store(cfg.cache, io), std::move(cache_opts));
     auto sources = std::make_shared<api::source_set>();
     auto add_source = [&](std::shared_ptr<connectors::monitored_connector> c) {
         if (!c) return;

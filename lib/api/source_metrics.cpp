@@ -27,6 +27,13 @@ void add_source_metrics(http::metrics_registry& m, std::shared_ptr<const source_
                 .set(static_cast<std::int64_t>(s.store.max_bytes));
             r.get_gauge("runhub_cache_entries", "Entries the cache holds")
                 .set(static_cast<std::int64_t>(s.store.entries));
+            if (s.store.redis) {
+                r.get_counter("runhub_cache_redis_errors_total",
+                              "Cache operations Redis did not serve (down, slow, error reply)")
+                    .set(s.store.redis_errors);
+                r.get_gauge("runhub_cache_redis_up", "1 while the shared Redis store answers")
+                    .set(s.store.redis_up ? 1 : 0);
+            }
         }
         for (const auto& src : sources->all) {
             const http::labels l{{"source", src.name()}};
