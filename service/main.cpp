@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "gate_command.hpp"
 #include "sandbox_command.hpp"
 
 int main(int argc, char** argv) {
@@ -36,14 +37,19 @@ int main(int argc, char** argv) {
     auto* sandbox_cmd =
         app.add_subcommand("sandbox", "Serve emulators of the five vendor APIs on loopback");
     runhub::service::add_sandbox_options(*sandbox_cmd, sandbox);
+    runhub::service::gate_flags gate;
+    auto* gate_cmd = app.add_subcommand(
+        "gate", "CI: start a run through runhub (or watch one), wait, exit with its outcome");
+    runhub::service::add_gate_options(*gate_cmd, gate);
     auto* version_cmd = app.add_subcommand("version", "Print the version and exit");
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        // CLI11 exits 0 for --help; usage errors exit 2 like --check's problems.
+        // CLI11 exits 0 for --help; usage errors exit 2 like --check's problems (4 for gate).
         int code = app.exit(e);
-        return code == 0 ? 0 : 2;
+        const bool gating = *gate_cmd || (argc > 1 && std::string_view(argv[1]) == "gate");
+        return code == 0 ? 0 : gating ? runhub::service::gate_usage : 2;
     }
 
     if (*version_cmd) {
@@ -52,5 +58,6 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (*sandbox_cmd) return runhub::service::run_sandbox(sandbox);
+    if (*gate_cmd) return runhub::service::run_gate(gate);
     return runhub::service::run_serve(serve);
 }
