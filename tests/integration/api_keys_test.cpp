@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <fstream>
 #include <set>
@@ -273,4 +274,70 @@ TEST(SourceBudget, ACallWaitsForTheBudgetWithinTheDeadlineOrIsNotSent) {
     list = f.get_json(c, "/v1/sources", all_key, 200);
     for (const auto& s : list.at("data").as_array())
         if (s.at("name") == "zof") EXPECT_GE(s.at("budget").at("waits").to_number<int>(), 1);
+}
+
+TEST(SourceBudget, ACallTheBudgetRefusesIsAnsweredStaleFromTheCache) {
+    // One call a second, none saved up; list pages fresh for 300 ms, then stale for a minute.
+    test::sandboxed_facade f(std::string(sandbox_key), {}, {},
+                             R"({"api": {"request_timeout_ms": 500},
+                                 "cache": {"list_page_ttl_ms": 300, "stale_window_ms": 60000},
+                                 "sandbox": {"budget": {"per_minute": 60, "burst": 1}}})");
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
+    auto fresh = f.get_json(c, "/v1/runs?limit=5&source=zof", 200);
+    EXPECT_EQ(fresh.at("sources").as_array()[0].at("status"), "ok");
+    std::this_thread::sleep_for(400ms);  // the page has expired; the next token is 600 ms away
+    auto r = c.request("GET", "/v1/runs?limit=5&source=zof",
+                       {{"Authorization", "Bearer " + std::string(sandbox_key)}}, "", 10s);
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto stale = boost::json::parse(r.body);
+    EXPECT_EQ(stale.at("sources").as_array()[0].at("status"), "stale") << r.body;
+    EXPECT_EQ(stale.at("sources").as_array()[0].at("error").at("kind"), "throttled");
+    EXPECT_EQ(stale.at("data"), fresh.at("data"));
+    EXPECT_NE(r.header("cache-status").find("fwd=stale"), std::string::npos);
+}
+
+TEST(SourceBudget, SteadyLoadNeverProvokesTheVendorsOwn429) {
+    // Zof allows 120 calls a minute (fixed minutes); runhub's budget for it is 100 a minute with
+    // a burst of 5, so no minute can see more than 105. The cache is off: every list is a call.
+    test::sandboxed_facade f(std::string(sandbox_key), {}, {},
+                             std::string(R"({"api": {"request_timeout_ms": 2000}, )") +
+                                 test::no_cache_settings +
+                                 R"(, "sandbox": {"budget": {"per_minute": 100, "burst": 5}}})");
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::set_faults(f, "zof", R"({"rate_limit_per_min": 120})");
+    const std::string ca = f.ca_file(), base = f.vendor_base("zof");
+    // Four callers asking as fast as they can for 8 s: far more than 120 a minute offered.
+    std::atomic<int> answered{0}, throttled{0}, other{0};
+    std::vector<std::thread> callers;
+    const auto until = std::chrono::steady_clock::now() + 8s;
+    for (int i = 0; i < 4; ++i)
+        callers.emplace_back([&] {
+            test::http_client mine(f.port());
+            while (std::chrono::steady_clock::now() < until) {
+                auto r = mine.request("GET", "/v1/runs?limit=5&source=zof",
+                                      {{"Authorization", "Bearer " + std::string(sandbox_key)}}, "",
+                                      10s);
+                if (r.status == 200) {
+                    ++answered;
+                } else if (r.body.find("upstream_error") != std::string::npos) {
+                    ++throttled;  // refused by the budget: nothing cached to stand in
+                } else {
+                    ++other;
+                }
+            }
+        });
+    for (auto& t : callers) t.join();
+    EXPECT_GT(answered.load(), 5);
+    EXPECT_EQ(other.load(), 0);
+    auto stats =
+        boost::json::parse(test::sandbox_request(ca, "GET", base + "/_sandbox/stats").body);
+    int vendor_429 = 0, calls = 0;
+    for (const auto& rec : stats.at("recent").as_array()) {
+        ++calls;
+        vendor_429 += rec.at("status").to_number<int>() == 429;
+    }
+    EXPECT_GT(calls, 5);
+    EXPECT_LE(calls, 5 + 100 * 8 / 60 + 2);  // the burst, then the budget's rate
+    EXPECT_EQ(vendor_429, 0);
 }
