@@ -340,17 +340,16 @@ std::string xml_escape(std::string_view s) {
             else
                 cp = (cp << 6) | (p[i + k] & 0x3F);
         }
-        if (ok) {
-            const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-            ok = cp >= min[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
-                 cp != 0xFFFE && cp != 0xFFFF;
-        }
-        if (ok) {
+        // A well-formed sequence of a character XML cannot carry (a surrogate, U+FFFE, U+FFFF,
+        // beyond U+10FFFF, an overlong form) is one U+FFFD; a broken one is one per byte.
+        const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (ok && cp >= min[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
+            cp != 0xFFFE && cp != 0xFFFF) {
             out.append(s.substr(i, len));
             i += len;
         } else {
             out += replacement;
-            ++i;
+            i += ok ? len : 1;
         }
     }
     return out;

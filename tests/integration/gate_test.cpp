@@ -7,14 +7,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "common/sandboxed_facade.hpp"
+#include "common/server_harness.hpp"
+#include "http/router.hpp"
 
 using namespace runhub;
 using namespace std::chrono_literals;
@@ -455,4 +459,83 @@ TEST(Gate, SurvivesTheFacadeRestartingWhileItWaits) {
     EXPECT_EQ(sandbox.wait(20s), 0);
     std::remove(config.c_str());
     std::remove(ca.c_str());
+}
+
+// Against a runhub that does not long-poll (it answers at once, status unchanged) the gate asks
+// at most once per --poll and prints no line for an unchanged status; it asks with ?wait= and
+// the status it knows. Failure texts with markup, quotes, line breaks, a control character and
+// a non-character come out of the JUnit file as well-formed XML that reads back as the
+// text (the unrepresentable characters as U+FFFD).
+TEST(Gate, PacesItsLooksWithoutLongPollAndEscapesTheJUnitFile) {
+    struct fake_state {
+        std::mutex mu;
+        std::vector<std::chrono::steady_clock::time_point> at;
+        std::vector<std::string> queries;
+    };
+    auto state = std::make_shared<fake_state>();
+    auto routes = std::make_shared<http::router>();
+    routes->add("GET", "/v1/runs/{id}",
+                [state](http::request& req) -> boost::asio::awaitable<http::response> {
+                    std::size_t n = 0;
+                    {
+                        std::lock_guard lock(state->mu);
+                        state->at.push_back(std::chrono::steady_clock::now());
+                        state->queries.push_back(req.query);
+                        n = state->at.size();
+                    }
+                    std::string body = n < 6
+                                           ? R"({"id":"fake:r1","source":"fake","status":"running",
+                                    "terminal":false,"counts":null})"
+                                           : R"({"id":"fake:r1","source":"fake","status":"failed",
+                                    "terminal":true,"duration_ms":1234,
+                                    "counts":{"total":3,"passed":1,"failed":2,"skipped":0,
+                                              "untested":0}})";
+                    co_return http::response::json(200, std::move(body));
+                });
+    routes->add("GET", "/v1/runs/{id}/failures",
+                [](http::request&) -> boost::asio::awaitable<http::response> {
+                    co_return http::response::json(
+                        200,
+                        "{\"data\":[{\"name\":\"a <b> & \\\"c\\\"\",\"message\":\"x < y && "
+                        "'q' \\\"z\\\"\\nline2\\u0001\\tend\",\"suite\":\"s&s\","
+                        "\"location\":\"t.js:1\",\"duration_ms\":5,\"web_url\":null},"
+                        "{\"name\":\"caf\\u00e9 \\u2713\",\"message\":\"bad \\ufffe char\","
+                        "\"suite\":null,\"location\":null,\"duration_ms\":null,"
+                        "\"web_url\":null}]}");
+                });
+    test::server_harness fake(http::server_options{}, routes, 1);
+    const std::string junit = temp_path("escaped.xml");
+    auto g = gate({"--url", "http://127.0.0.1:" + std::to_string(fake.port()), "--run", "fake:r1",
+                   "--poll", "300ms", "--junit", junit},
+                  gate_key, {}, 30s);
+    EXPECT_EQ(g.code, 1) << g.out << g.err;
+
+    {
+        std::lock_guard lock(state->mu);
+        ASSERT_EQ(state->at.size(), 6u) << g.out;
+        // The first look follows the first read at once (a long-poll would wait); then paced.
+        for (std::size_t i = 2; i < state->at.size(); ++i)
+            EXPECT_GE(state->at[i] - state->at[i - 1], 200ms) << "look " << i;
+        for (std::size_t i = 1; i < state->queries.size(); ++i) {
+            EXPECT_NE(state->queries[i].find("wait="), std::string::npos) << state->queries[i];
+            EXPECT_NE(state->queries[i].find("status=running"), std::string::npos)
+                << state->queries[i];
+        }
+    }
+    std::istringstream lines(g.out);
+    int running_lines = 0;
+    for (std::string l; std::getline(lines, l);)
+        if (l.find("fake:r1 running") != std::string::npos) ++running_lines;
+    EXPECT_EQ(running_lines, 1) << g.out;
+
+    auto x = read_junit(junit);
+    EXPECT_EQ(attr(x, "tests"), 3);
+    EXPECT_EQ(attr(x, "failures"), 2);
+    ASSERT_EQ(x.at("cases").as_array().size(), 2u);
+    EXPECT_EQ(x.at("cases").at(0).at("name"), boost::json::value("a <b> & \"c\""));
+    EXPECT_EQ(x.at("cases").at(0).at("failure"),
+              boost::json::value("x < y && 'q' \"z\"\nline2\xEF\xBF\xBD\tend"));
+    EXPECT_EQ(x.at("cases").at(1).at("name"), boost::json::value("caf\xC3\xA9 \xE2\x9C\x93"));
+    EXPECT_EQ(x.at("cases").at(1).at("failure"), boost::json::value("bad \xEF\xBF\xBD char"));
+    std::remove(junit.c_str());
 }
