@@ -39,7 +39,7 @@ const std::vector<scope_rule>& scope_rules() {
     static const std::vector<scope_rule> rules{
         {"sofy", {"application_guid"}, {"schedule_guid", "lookback_days"}},
         {"testerarmy", {"project_id"}, {}},
-        {"testmo", {"project_id"}, {}},
+        {"testmo", {"project_id"}, {"source"}},
         {"buildkite", {"org", "suite"}, {}},
         {"zof", {}, {"project_id"}},
     };
