@@ -1,5 +1,8 @@
 #include "connectors/common/connector.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 namespace runhub::connectors {
 
 connector_error to_connector_error(const http::client_result& r) {
@@ -30,6 +33,20 @@ boost::asio::awaitable<outcome<trigger_result>> connector::trigger(trigger_reque
 
 boost::asio::awaitable<outcome<model::run>> connector::cancel(std::string, clock::time_point) {
     co_return outcome<model::run>::failure(cannot(source().vendor, "cancel runs"));
+}
+
+connector_error invalid_target(std::string_view vendor, std::string field, std::string message) {
+    connector_error e;
+    e.kind = http::upstream_error_kind::client;
+    e.invalid = true;
+    e.field = std::move(field);
+    e.message = std::move(message);
+    e.detail = std::string(vendor) + ": " + e.field + ": " + e.message;
+    return e;
+}
+
+std::string encode_component(std::string_view s) {
+    return boost::urls::encode(s, boost::urls::unreserved_chars);
 }
 
 std::string join_url(std::string_view base_url, std::string_view path) {

@@ -137,6 +137,14 @@ struct connector_deps {
 // Turns a client_result into a connector_error (when it is not a success).
 connector_error to_connector_error(const http::client_result& r);
 
+// A caller's target refused before any call: kind client, invalid, naming `field`
+// ("target.environment"), with `message` safe to show; `vendor` prefixes the log detail.
+connector_error invalid_target(std::string_view vendor, std::string field, std::string message);
+
+// Percent-encodes all but RFC 3986 unreserved characters (Boost.URL), for a path segment or a
+// query value.
+std::string encode_component(std::string_view s);
+
 // Joins base_url and a path; the path must start with '/'.
 std::string join_url(std::string_view base_url, std::string_view path);
 

@@ -189,8 +189,8 @@ class sofy_connector final : public connector {
             co_return result_t::failure(conflict(
                 "the run is already " + std::string(model::to_string(before.value->status))));
         std::string target = "/scheduler-microservice/public/test-run/abort/" +
-                             url_encode(ref->scheduled_run_guid) +
-                             "?testRunGroupId=" + url_encode(ref->group_id);
+                             encode_component(ref->scheduled_run_guid) +
+                             "?testRunGroupId=" + encode_component(ref->group_id);
         http::client_request put;
         put.method = "PUT";
         put.url = join_url(cfg_.base_url, target);

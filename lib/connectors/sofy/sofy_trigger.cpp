@@ -9,16 +9,6 @@
 namespace runhub::connectors::sofy {
 namespace {
 
-connector_error invalid(std::string field, std::string message) {
-    connector_error e;
-    e.kind = http::upstream_error_kind::client;
-    e.invalid = true;
-    e.field = std::move(field);
-    e.message = std::move(message);
-    e.detail = "sofy: " + e.field + ": " + e.message;
-    return e;
-}
-
 std::string lower(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(),
@@ -32,11 +22,11 @@ std::optional<std::string> required_string(const boost::json::object& t, std::st
     const auto* v = t.if_contains(name);
     const std::string field = "target." + std::string(name);
     if (!v) {
-        err = invalid(field, field + " is required");
+        err = invalid_target("sofy", field, field + " is required");
         return std::nullopt;
     }
     if (!v->is_string() || v->get_string().empty()) {
-        err = invalid(field, field + " must be a non-empty string");
+        err = invalid_target("sofy", field, field + " must be a non-empty string");
         return std::nullopt;
     }
     return std::string(v->get_string());
@@ -44,28 +34,14 @@ std::optional<std::string> required_string(const boost::json::object& t, std::st
 
 }  // namespace
 
-std::string url_encode(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 execute_check check_execute_target(const boost::json::object& target) {
     execute_check out;
     for (const auto& kv : target) {
         const std::string_view k = kv.key();
         if (k != "schedule_guid" && k != "app_hash" && k != "device_serials") {
             const std::string field = "target." + std::string(k);
-            out.error = invalid(field, field +
+            out.error = invalid_target("sofy", field,
+                                       field +
                                            " is not a Sofy target member (schedule_guid, "
                                            "app_hash, device_serials)");
             return out;
@@ -79,23 +55,23 @@ execute_check check_execute_target(const boost::json::object& target) {
     if (const auto* v = target.if_contains("device_serials")) {
         const char* what = "target.device_serials must be a non-empty array of device serials";
         if (!v->is_array() || v->get_array().empty()) {
-            out.error = invalid("target.device_serials", what);
+            out.error = invalid_target("sofy", "target.device_serials", what);
             return out;
         }
         for (const auto& s : v->get_array()) {
             if (!s.is_string() || s.get_string().empty() ||
                 std::string_view(s.get_string()).find(',') != std::string_view::npos) {
-                out.error = invalid("target.device_serials", what);
+                out.error = invalid_target("sofy", "target.device_serials", what);
                 return out;
             }
             if (!serials.empty()) serials += ',';
-            serials += url_encode(s.get_string());
+            serials += encode_component(s.get_string());
         }
     }
     execute_call call;
     call.schedule_guid = *guid;
-    call.target = "/scheduler-microservice/scheduled-runs/" + url_encode(*guid) +
-                  "/execute?appHash=" + url_encode(*hash);
+    call.target = "/scheduler-microservice/scheduled-runs/" + encode_component(*guid) +
+                  "/execute?appHash=" + encode_component(*hash);
     // The commas stay literal: Sofy documents deviceSerials as a comma-separated list.
     if (!serials.empty()) call.target += "&deviceSerials=" + serials;
     out.call = std::move(call);

@@ -36,8 +36,4 @@ std::string field_of_execute_refusal(std::string_view body);
 enum class abort_answer { aborted, nothing_aborted, unknown };
 abort_answer classify_abort(std::string_view body);
 
-// Percent-encodes everything but RFC 3986 unreserved characters (for a path segment or a
-// query value).
-std::string url_encode(std::string_view s);
-
 }  // namespace runhub::connectors::sofy

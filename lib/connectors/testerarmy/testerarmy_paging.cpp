@@ -24,27 +24,12 @@ std::optional<std::string> native_status_filter(const std::vector<model::run_sta
     return std::string(*common);
 }
 
-std::string percent_encode(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 std::string list_target(const list_query& q, std::string_view project_id, std::string_view cursor,
                         int limit) {
     std::string t = "/api/v1/runs?limit=" + std::to_string(page_limit(limit));
-    if (!project_id.empty()) t += "&projectId=" + percent_encode(project_id);
+    if (!project_id.empty()) t += "&projectId=" + encode_component(project_id);
     if (auto s = native_status_filter(q.statuses)) t += "&status=" + *s;
-    if (!cursor.empty()) t += "&cursor=" + percent_encode(cursor);
+    if (!cursor.empty()) t += "&cursor=" + encode_component(cursor);
     return t;
 }
 

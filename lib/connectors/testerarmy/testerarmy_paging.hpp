@@ -39,6 +39,4 @@ bool matches(const model::run& r, const list_query& q);
 // early once the vendor's newest-first order has passed below `since`.
 run_page finish_page(vendor_page p, const list_query& q);
 
-std::string percent_encode(std::string_view s);
-
 }  // namespace runhub::connectors::testerarmy

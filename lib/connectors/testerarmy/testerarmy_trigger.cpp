@@ -8,16 +8,6 @@
 namespace runhub::connectors::testerarmy {
 namespace {
 
-connector_error invalid(std::string field, std::string message) {
-    connector_error e;
-    e.kind = http::upstream_error_kind::client;
-    e.invalid = true;
-    e.field = std::move(field);
-    e.message = std::move(message);
-    e.detail = "testerarmy: " + e.field + ": " + e.message;
-    return e;
-}
-
 constexpr std::string_view members[] = {"test_id", "group_id", "prompt"};
 
 }  // namespace
@@ -31,21 +21,6 @@ bool uuid_shaped(std::string_view id) {
     return true;
 }
 
-std::string url_encode(std::string_view s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
 trigger_check check_trigger_target(const boost::json::object& target) {
     trigger_check out;
     std::string_view chosen;
@@ -55,30 +30,31 @@ trigger_check check_trigger_target(const boost::json::object& target) {
         bool known = false;
         for (auto m : members) known = known || k == m;
         if (!known) {
-            out.error = invalid(field, field +
+            out.error = invalid_target("testerarmy", field,
+                                       field +
                                            " is not a TesterArmy target member (exactly one of "
                                            "test_id, group_id, prompt)");
             return out;
         }
         if (!chosen.empty()) {
-            out.error = invalid(field,
-                                "exactly one of target.test_id, target.group_id, "
-                                "target.prompt; target." +
-                                    std::string(chosen) + " is given already");
+            out.error = invalid_target("testerarmy", field,
+                                       "exactly one of target.test_id, target.group_id, "
+                                       "target.prompt; target." +
+                                           std::string(chosen) + " is given already");
             return out;
         }
         chosen = k;
     }
     if (chosen.empty()) {
-        out.error = invalid("target",
-                            "one of target.test_id, target.group_id, target.prompt "
-                            "is required");
+        out.error = invalid_target("testerarmy", "target",
+                                   "one of target.test_id, target.group_id, target.prompt "
+                                   "is required");
         return out;
     }
     const std::string field = "target." + std::string(chosen);
     const auto& v = target.at(chosen);
     if (!v.is_string() || v.get_string().empty()) {
-        out.error = invalid(field, field + " must be a non-empty string");
+        out.error = invalid_target("testerarmy", field, field + " must be a non-empty string");
         return out;
     }
     const std::string_view text = v.get_string();
@@ -86,7 +62,7 @@ trigger_check check_trigger_target(const boost::json::object& target) {
     call.field = field;
     if (chosen == "test_id") {
         if (!uuid_shaped(text)) {
-            out.error = invalid(field, field + " must be a UUID");
+            out.error = invalid_target("testerarmy", field, field + " must be a UUID");
             return out;
         }
         call.form = trigger_form::test;
@@ -94,7 +70,7 @@ trigger_check check_trigger_target(const boost::json::object& target) {
         call.body = "{}";
     } else if (chosen == "group_id") {
         call.form = trigger_form::group;
-        call.target = "/api/v1/groups/" + url_encode(text) + "/runs";
+        call.target = "/api/v1/groups/" + encode_component(text) + "/runs";
         call.body = "{}";
     } else {
         call.form = trigger_form::prompt;

@@ -43,7 +43,4 @@ std::optional<std::vector<std::string>> group_run_ids(std::string_view body);
 // Run, test ids are UUIDs ("format: uuid", vendor-notes §2.2-§2.4).
 bool uuid_shaped(std::string_view id);
 
-// Percent-encodes everything but RFC 3986 unreserved characters (a path segment).
-std::string url_encode(std::string_view s);
-
 }  // namespace runhub::connectors::testerarmy

@@ -16,16 +16,6 @@ namespace json = boost::json;
 
 constexpr std::array<std::string_view, 3> target_members{"name", "tags", "source"};
 
-connector_error invalid(std::string field, std::string message) {
-    connector_error e;
-    e.kind = http::upstream_error_kind::client;
-    e.invalid = true;
-    e.field = std::move(field);
-    e.message = std::move(message);
-    e.detail = "testmo: " + e.field + ": " + e.message;
-    return e;
-}
-
 const json::value* present(const json::object& o, std::string_view key) {
     auto* v = o.if_contains(key);
     return (v && !v->is_null()) ? v : nullptr;
@@ -48,30 +38,34 @@ outcome<json::object> trigger_body(const json::object& target, std::string_view 
     for (const auto& m : target)
         if (std::find(target_members.begin(), target_members.end(), m.key()) ==
             target_members.end())
-            return result::failure(invalid("target." + std::string(m.key()),
-                                           "not a Testmo target member (name, tags or source)"));
+            return result::failure(
+                invalid_target("testmo", "target." + std::string(m.key()),
+                               "not a Testmo target member (name, tags or source)"));
     json::object body;
     const auto* name = present(target, "name");
-    if (!name) return result::failure(invalid("target.name", "target.name is required"));
+    if (!name)
+        return result::failure(invalid_target("testmo", "target.name", "target.name is required"));
     if (!name->is_string() || name->get_string().empty())
-        return result::failure(invalid("target.name", "target.name must be a non-empty string"));
+        return result::failure(
+            invalid_target("testmo", "target.name", "target.name must be a non-empty string"));
     body["name"] = name->get_string();
 
     const auto* source = present(target, "source");
     if (source && (!source->is_string() || source->get_string().empty()))
         return result::failure(
-            invalid("target.source", "target.source must be a non-empty string"));
+            invalid_target("testmo", "target.source", "target.source must be a non-empty string"));
     body["source"] = source ? json::string(source->get_string()) : json::string(fallback_source);
 
     if (const auto* tags = present(target, "tags")) {
         if (!tags->is_array())
             return result::failure(
-                invalid("target.tags", "target.tags must be an array of strings"));
+                invalid_target("testmo", "target.tags", "target.tags must be an array of strings"));
         json::array out;
         for (const auto& t : tags->get_array()) {
             if (!t.is_string() || t.get_string().empty())
-                return result::failure(invalid(
-                    "target.tags", "every entry of target.tags must be a non-empty string"));
+                return result::failure(
+                    invalid_target("testmo", "target.tags",
+                                   "every entry of target.tags must be a non-empty string"));
             out.push_back(t);
         }
         body["tags"] = std::move(out);
@@ -104,7 +98,7 @@ connector_error trigger_error(const http::client_result& r) {
             m.value().get_array().front().is_string())
             why = clip(m.value().get_array().front().get_string());
         const std::string field = "target." + std::string(head);
-        auto k = invalid(field, "Testmo rejected " + field + ": " + why);
+        auto k = invalid_target("testmo", field, "Testmo rejected " + field + ": " + why);
         k.http_status = status;
         return k;
     }

@@ -16,16 +16,6 @@ namespace json = boost::json;
 constexpr std::array<std::string_view, 4> target_members{"project_id", "environment",
                                                          "test_case_ids", "test_suite_id"};
 
-connector_error invalid(std::string field, std::string message) {
-    connector_error e;
-    e.kind = http::upstream_error_kind::client;
-    e.invalid = true;
-    e.field = std::move(field);
-    e.message = std::move(message);
-    e.detail = "zof: " + e.field + ": " + e.message;
-    return e;
-}
-
 // The member's value, or null when absent or null.
 const json::value* present(const json::object& o, std::string_view key) {
     auto* v = o.if_contains(key);
@@ -38,11 +28,11 @@ std::optional<connector_error> text(const json::object& o, std::string_view key,
     auto* v = present(o, key);
     const std::string field = "target." + std::string(key);
     if (!v) {
-        if (required) return invalid(field, field + " is required");
+        if (required) return invalid_target("zof", field, field + " is required");
         return std::nullopt;
     }
     if (!v->is_string() || v->get_string().empty())
-        return invalid(field, field + " must be a non-empty string");
+        return invalid_target("zof", field, field + " must be a non-empty string");
     out = std::string(v->get_string());
     return std::nullopt;
 }
@@ -83,21 +73,21 @@ outcome<json::object> trigger_body(const json::object& target, std::string_view 
         if (std::find(target_members.begin(), target_members.end(), m.key()) ==
             target_members.end())
             return result::failure(
-                invalid("target." + std::string(m.key()),
-                        "not a Zof target member (project_id, environment, test_case_ids or "
-                        "test_suite_id)"));
+                invalid_target("zof", "target." + std::string(m.key()),
+                               "not a Zof target member (project_id, environment, test_case_ids or "
+                               "test_suite_id)"));
 
     std::optional<std::string> project, environment, suite;
     if (auto e = text(target, "project_id", false, project)) return result::failure(*e);
     if (!project) {
         if (scoped_project.empty())
-            return result::failure(invalid(
-                "target.project_id",
+            return result::failure(invalid_target(
+                "zof", "target.project_id",
                 "target.project_id is required (this source is not limited to one project)"));
         project = std::string(scoped_project);
     } else if (!scoped_project.empty() && *project != scoped_project) {
-        return result::failure(invalid(
-            "target.project_id",
+        return result::failure(invalid_target(
+            "zof", "target.project_id",
             "this source may only start runs in Zof project " + std::string(scoped_project)));
     }
     if (auto e = text(target, "environment", true, environment)) return result::failure(*e);
@@ -105,27 +95,30 @@ outcome<json::object> trigger_body(const json::object& target, std::string_view 
     const auto* cases = present(target, "test_case_ids");
     const bool has_suite = present(target, "test_suite_id") != nullptr;
     if (cases && has_suite)
-        return result::failure(invalid("target.test_suite_id",
-                                       "give either target.test_case_ids or target.test_suite_id, "
-                                       "not both"));
+        return result::failure(
+            invalid_target("zof", "target.test_suite_id",
+                           "give either target.test_case_ids or target.test_suite_id, "
+                           "not both"));
     if (!cases && !has_suite)
-        return result::failure(invalid("target.test_case_ids",
-                                       "target.test_case_ids or target.test_suite_id is required"));
+        return result::failure(
+            invalid_target("zof", "target.test_case_ids",
+                           "target.test_case_ids or target.test_suite_id is required"));
 
     json::object body;
     body["project_id"] = *project;
     body["environment"] = *environment;
     if (cases) {
         if (!cases->is_array() || cases->get_array().empty())
-            return result::failure(invalid("target.test_case_ids",
-                                           "target.test_case_ids must be a non-empty array of "
-                                           "test case ids"));
+            return result::failure(
+                invalid_target("zof", "target.test_case_ids",
+                               "target.test_case_ids must be a non-empty array of "
+                               "test case ids"));
         json::array ids;
         for (const auto& id : cases->get_array()) {
             if (!id.is_string() || id.get_string().empty())
-                return result::failure(
-                    invalid("target.test_case_ids",
-                            "every entry of target.test_case_ids must be a non-empty string"));
+                return result::failure(invalid_target(
+                    "zof", "target.test_case_ids",
+                    "every entry of target.test_case_ids must be a non-empty string"));
             ids.push_back(id);
         }
         body["test_case_ids"] = std::move(ids);
@@ -141,8 +134,8 @@ std::optional<connector_error> check_idempotency_key(std::string_view key) {
         !key.empty() && key.size() <= 255 &&
         std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
     if (ok) return std::nullopt;
-    return invalid("Idempotency-Key",
-                   "the Idempotency-Key must be 1 to 255 visible ASCII characters");
+    return invalid_target("zof", "Idempotency-Key",
+                          "the Idempotency-Key must be 1 to 255 visible ASCII characters");
 }
 
 connector_error trigger_error(const http::client_result& r) {
@@ -161,13 +154,15 @@ connector_error trigger_error(const http::client_result& r) {
         return e;
     }
     if (b.param == "Idempotency-Key") {
-        auto k = invalid("Idempotency-Key", "Zof refused the Idempotency-Key: " + clip(b.message));
+        auto k = invalid_target("zof", "Idempotency-Key",
+                                "Zof refused the Idempotency-Key: " + clip(b.message));
         k.http_status = status;
         return k;
     }
     if (std::find(target_members.begin(), target_members.end(), b.param) != target_members.end()) {
         const std::string field = "target." + b.param;
-        auto k = invalid(field, status == 404
+        auto k = invalid_target("zof", field,
+                                status == 404
                                     ? "Zof has no such " + b.param + " (" + clip(b.message) + ")"
                                     : "Zof rejected " + field + ": " + clip(b.message));
         k.http_status = status;
