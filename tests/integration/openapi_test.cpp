@@ -21,8 +21,8 @@ namespace {
 
 constexpr std::string_view api_key = "test-openapi-key";
 
-// The source tree, from this file's path (absolute: CMake compiles by absolute path).
-fs::path source_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
+// The source tree (given by CMake: __FILE__ may be relative under ccache's base_dir).
+fs::path source_root() { return fs::path(RUNHUB_SOURCE_DIR); }
 
 // Debian's interpreter, whose python3-jsonschema deploy/install-deps.sh installs.
 std::string python() { return fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
