@@ -18,6 +18,7 @@
 #include "api/ops_routes.hpp"
 #include "api/runs_routes.hpp"
 #include "api/source_metrics.hpp"
+#include "api/webhook_route.hpp"
 #include "api/write_routes.hpp"
 #include "cache/cache.hpp"
 #include "cache/cached_connector.hpp"
@@ -183,6 +184,8 @@ int run_serve(const serve_flags& flags) {
         so.port_base = static_cast<std::uint16_t>(flags.sandbox_port_base);
         so.tls = true;
         so.ca_out = flags.sandbox_ca_out.empty() ? default_ca_path() : flags.sandbox_ca_out;
+        // The emulators' completion webhooks come back to this facade (listening already).
+        so.webhook_url = "http://127.0.0.1:" + std::to_string(srv.port()) + "/v1/webhooks/{vendor}";
         sandbox_runner = std::make_unique<sandbox::sandbox_runner>(io, so);
         try {
             sandbox_runner->start();
@@ -272,6 +275,13 @@ int run_serve(const serve_flags& flags) {
     api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(cursor_key),
                          keys, watch, api_opts);
     api::add_events_route(*routes, sources, keys, watch);
+    api::webhook_options hooks;
+    for (const auto& s : cfg.sources)
+        if (s.webhook_secret) hooks.secrets[s.name] = s.webhook_secret->value;
+    if (sandbox_runner)
+        for (const auto& v : sandbox_runner->vendors())
+            if (v.name == "zof" || v.name == "testerarmy") hooks.secrets[v.name] = v.webhook_secret;
+    api::add_webhook_route(*routes, sources, run_cache, watch, std::move(hooks));
     ready->set_listening(true);
     ready->set_sources_ready(true);
     spdlog::info("runhub {} listening on {}:{} with {} thread(s)", RUNHUB_VERSION, listen->host,

@@ -247,6 +247,21 @@ asio::awaitable<lookup> cache::get(cache_key key, fetch_fn fetch,
     co_return out;
 }
 
+asio::awaitable<void> cache::put(cache_key key, std::string bytes, milliseconds ttl) {
+    auto st = state_;
+    auto stale_window = st->policy.stale_window(key.source());
+    auto e = make_entry(std::move(bytes), st->now(), ttl, stale_window);
+    auto store_put = st->backing->put(key, e);
+    co_await std::move(store_put);
+}
+
+asio::awaitable<std::shared_ptr<const entry>> cache::peek(cache_key key) {
+    auto st = state_;
+    auto lookup_call = st->backing->get(key);
+    std::shared_ptr<const entry> e = co_await std::move(lookup_call);
+    co_return e;
+}
+
 asio::awaitable<void> cache::invalidate(cache_key key) {
     auto st = state_;
     auto erase = st->backing->erase(key);

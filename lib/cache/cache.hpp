@@ -99,6 +99,13 @@ class cache {
         cache_key key, fetch_fn fetch,
         connectors::clock::time_point deadline = connectors::clock::time_point::max());
 
+    // Stores `bytes` under `key`, fresh for `ttl`, as a fetch answering them would (e.g. a run
+    // a webhook reported).
+    boost::asio::awaitable<void> put(cache_key key, std::string bytes, milliseconds ttl);
+
+    // The entry under `key` whatever its age (null when there is none); counts nothing.
+    boost::asio::awaitable<std::shared_ptr<const entry>> peek(cache_key key);
+
     // Drops the entry (e.g. after a write through runhub).
     boost::asio::awaitable<void> invalidate(cache_key key);
 

@@ -28,6 +28,11 @@ class cached_connector final : public connectors::connector {
         connectors::trigger_request req, connectors::clock::time_point deadline) override;
     boost::asio::awaitable<connectors::outcome<model::run>> cancel(
         std::string native_id, connectors::clock::time_point deadline) override;
+    connectors::outcome<connectors::webhook_event> read_webhook(
+        const http::header_fields& h, std::string_view body,
+        std::string_view secret) const override {
+        return inner_->read_webhook(h, body, secret);
+    }
 
   private:
     std::shared_ptr<connectors::connector> inner_;

@@ -175,6 +175,7 @@ void read_source(json_reader& r, source_entry& s, const env_lookup& env) {
     }
     read_ms(r, "timeout_ms", s.timeout, 100, 600'000);
     r.read("ca_file", s.ca_file);
+    read_secret(r, "webhook_secret", env, s.webhook_secret);
     read_circuit(r, s.circuit);
     if (r.find("budget")) {
         s.budget.emplace();

@@ -45,6 +45,9 @@ struct source_entry {
     // Key "budget": per_minute, burst. Absent = the vendor's documented quota (see the README).
     std::optional<http::budget_options> budget;
     ttl_settings cache;  // key "cache": this source's lifetimes
+    // Key "webhook_secret" ({"env"} or {"file"}): the secret the vendor signs (Zof) or sends
+    // (TesterArmy) its webhooks with; absent = POST /v1/webhooks/{name} answers 404.
+    std::optional<secret> webhook_secret;
 };
 
 // A caller's key (key "api_keys"). Stored hashed once the service starts.

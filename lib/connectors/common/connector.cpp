@@ -35,6 +35,11 @@ boost::asio::awaitable<outcome<model::run>> connector::cancel(std::string, clock
     co_return outcome<model::run>::failure(cannot(source().vendor, "cancel runs"));
 }
 
+outcome<webhook_event> connector::read_webhook(const http::header_fields&, std::string_view,
+                                               std::string_view) const {
+    return outcome<webhook_event>::failure(cannot(source().vendor, "send webhooks runhub reads"));
+}
+
 connector_error invalid_target(std::string_view vendor, std::string field, std::string message) {
     connector_error e;
     e.kind = http::upstream_error_kind::client;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "http/client.hpp"
+#include "http/header_fields.hpp"
 #include "http/upstream_error.hpp"
 #include "model/failure.hpp"
 #include "model/run.hpp"
@@ -61,8 +62,9 @@ struct connector_error {
     // the vendor's own validation answer translated.
     bool invalid = false;
     bool conflict = false;  // the run is in a state that forbids it, e.g. already terminal (409)
-    std::string field;      // with invalid: the target member at fault ("target.test_id")
-    std::string message;    // with invalid/conflict/unsupported: safe to show the caller
+    bool unauthorized = false;  // a webhook's signature or secret is wrong (facade answers 401)
+    std::string field;          // with invalid: the target member at fault ("target.test_id")
+    std::string message;        // with invalid/conflict/unsupported: safe to show the caller
 };
 
 // How a value reached the caller when a cache stands in front of the connector (set by the
@@ -99,6 +101,13 @@ struct trigger_result {
     bool queued_only = false;  // the vendor only queued it (the facade answers 202, else 201)
 };
 
+// A vendor's webhook, verified and read: its event id (duplicates share it) and the run it
+// reports (none: an event runhub does not use, accepted and ignored).
+struct webhook_event {
+    std::string id;
+    std::optional<model::run> run;
+};
+
 class connector {
   public:
     virtual ~connector() = default;
@@ -123,6 +132,11 @@ class connector {
     // canceled). Default: unsupported. Already terminal: conflict.
     virtual boost::asio::awaitable<outcome<model::run>> cancel(std::string native_id,
                                                                clock::time_point deadline);
+    // POST /v1/webhooks/{source}: checks the vendor's signature or shared secret over the raw
+    // body with the source's `secret` (a wrong or missing one: kind client, unauthorized) and
+    // reads the event. No I/O. Default: unsupported (the vendor sends no webhooks runhub reads).
+    virtual outcome<webhook_event> read_webhook(const http::header_fields& h, std::string_view body,
+                                                std::string_view secret) const;
 };
 
 // What every connector is built with.

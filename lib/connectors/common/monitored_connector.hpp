@@ -28,6 +28,11 @@ class monitored_connector final : public connector {
                                                             clock::time_point deadline) override;
     boost::asio::awaitable<outcome<model::run>> cancel(std::string native_id,
                                                        clock::time_point deadline) override;
+    // No upstream call: not admitted by the breaker, not recorded.
+    outcome<webhook_event> read_webhook(const http::header_fields& h, std::string_view body,
+                                        std::string_view secret) const override {
+        return inner_->read_webhook(h, body, secret);
+    }
 
     health_snapshot health() const { return health_->snapshot(clock::now()); }
     std::optional<http::budget_snapshot> budget() const {

@@ -11,6 +11,7 @@
 #include "connectors/testerarmy/testerarmy_mapping.hpp"
 #include "connectors/testerarmy/testerarmy_paging.hpp"
 #include "connectors/testerarmy/testerarmy_trigger.hpp"
+#include "connectors/testerarmy/testerarmy_webhook.hpp"
 
 namespace runhub::connectors::testerarmy {
 namespace {
@@ -245,6 +246,12 @@ class testerarmy_connector final : public connector {
     connector_deps deps_;
     std::string project_id_;
     std::string auth_;
+
+  public:
+    outcome<webhook_event> read_webhook(const http::header_fields& h, std::string_view body,
+                                        std::string_view secret) const override {
+        return testerarmy::read_webhook(h, body, secret, cfg_.name);
+    }
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "connectors/common/bearer_get.hpp"
 #include "connectors/common/json_access.hpp"
 #include "connectors/zof/zof_mapping.hpp"
+#include "connectors/zof/zof_webhook.hpp"
 #include "connectors/zof/zof_paging.hpp"
 #include "connectors/zof/zof_trigger.hpp"
 
@@ -158,6 +159,12 @@ class zof_connector final : public connector {
     source_config src_;
     connector_deps deps_;
     std::string project_;
+
+  public:
+    outcome<webhook_event> read_webhook(const http::header_fields& h, std::string_view body,
+                                        std::string_view secret) const override {
+        return zof::read_webhook(h, body, secret, src_.name);
+    }
 };
 
 }  // namespace

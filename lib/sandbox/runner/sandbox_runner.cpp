@@ -59,6 +59,9 @@ void sandbox_runner::start() {
         eo.queued_for = opts_.queued_for;
         eo.running_for = opts_.running_for;
         eo.webhook_url = opts_.webhook_url;
+        if (auto at = eo.webhook_url.find("{vendor}"); at != std::string::npos)
+            eo.webhook_url.replace(at, 8, entry.name);
+        eo.webhook_secret = opts_.webhook_secret;
         eo.webhooks = sender_;
         vendor_server_options so;
         so.host = opts_.host;
@@ -85,6 +88,7 @@ std::vector<sandbox_vendor_info> sandbox_runner::vendors() const {
         v.base_url = s->base_url();
         v.auth_header = emu.auth_header();
         v.auth_value = emu.auth_value();
+        v.webhook_secret = opts_.webhook_secret;
         for (const auto& [key, value] : emu.scope()) {
             if (const auto* str = value.if_string())
                 v.scope.emplace_back(key, std::string(*str));

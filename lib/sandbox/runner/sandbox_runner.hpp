@@ -35,7 +35,10 @@ struct sandbox_runner_options {
     std::optional<std::chrono::system_clock::time_point> now;  // fixed start of the clock
     bool tls = false;                                          // HTTPS with a CA generated at start
     std::string ca_out = "runhub-sandbox-ca.pem";  // where the CA certificate is written
-    std::string webhook_url;  // completion webhooks of every vendor go here ("" = none)
+    // Completion webhooks of every vendor go here ("" = none); "{vendor}" in it becomes each
+    // vendor's name (serve --sandbox: "http://127.0.0.1:PORT/v1/webhooks/{vendor}").
+    std::string webhook_url;
+    std::string webhook_secret = "sandbox-webhook-secret";  // what every emulator signs/sends
     std::map<std::string, fault_config> faults;   // initial faults by vendor name
     std::chrono::milliseconds queued_for{2000};   // triggered runs: queued this long,
     std::chrono::milliseconds running_for{8000};  // then running this long
@@ -48,6 +51,7 @@ struct sandbox_vendor_info {
     std::string base_url;  // the sandbox's root; the vendor's own path prefix follows it
     std::string auth_header;
     std::string auth_value;
+    std::string webhook_secret;  // its webhooks' HMAC key (Zof) or shared secret (TesterArmy)
     std::vector<std::pair<std::string, std::string>> scope;  // ids a client needs (JSON text
                                                              // for non-strings)
 };

@@ -1,0 +1,37 @@
+#pragma once
+// POST /v1/webhooks/{source}: a vendor's news of a run, pushed. No API key: the vendor proves
+// itself by its signature (Zof: X-Zof-Signature) or shared secret (TesterArmy:
+// X-TesterArmy-Webhook-Secret), checked by the source's connector against the source's
+// configured `webhook_secret`.
+//
+//   unknown source, or no webhook secret configured for it -> 404 (as if the route were absent)
+//   wrong or missing signature/secret                      -> 401, nothing changes
+//   a body the vendor would not send                       -> 400
+//   a valid event                                          -> 200 {"ok": true, "duplicate": b}
+//
+// A valid event is applied once per (source, event id) for `dedupe_ttl` (the key is kept in the
+// run-state cache, so replicas sharing Redis agree): its run goes into the cache (fresh for the
+// run's TTL) and run_watch::publish() wakes every ?wait= and /events caller at once. A second
+// delivery of the same event changes nothing.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "api/run_watch.hpp"
+#include "api/runs_routes.hpp"
+#include "cache/cache.hpp"
+#include "http/router.hpp"
+
+namespace runhub::api {
+
+struct webhook_options {
+    std::map<std::string, std::string, std::less<>> secrets;  // by source name
+    std::chrono::milliseconds dedupe_ttl{24 * 3'600'000};
+};
+
+void add_webhook_route(http::router& r, std::shared_ptr<const source_set> sources,
+                       std::shared_ptr<cache::cache> run_cache, std::shared_ptr<run_watch> watch,
+                       webhook_options o);
+
+}  // namespace runhub::api
