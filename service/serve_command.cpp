@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "aggregate/cursor_codec.hpp"
-#include "api/openapi_routes.hpp"
 #include "api/events_route.hpp"
+#include "api/openapi_routes.hpp"
 #include "api/ops_routes.hpp"
 #include "api/runs_routes.hpp"
 #include "api/source_metrics.hpp"
