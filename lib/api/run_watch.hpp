@@ -37,7 +37,7 @@ class run_watch {
     // News of a run from elsewhere (a webhook): waiters on it wake now.
     void publish(const model::run& r);
 
-    std::uint64_t polls() const;  // upstream gets made by the pollers
+    std::uint64_t polls() const;        // upstream gets made by the pollers
     std::size_t watched_count() const;  // runs being watched now
 
     struct state;

@@ -13,7 +13,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
-// A webhook may carry less than a GET does (Zof's event object has no name, times or counts):
+// A webhook may carry less than a GET does (an event may lack the name, times or counts):
 // what it says wins, what it does not say is kept from the run already cached.
 model::run merged(model::run known, const model::run& news) {
     known.status = news.status;

@@ -1,8 +1,7 @@
 #pragma once
 // POST /v1/webhooks/{source}: a vendor's news of a run, pushed. No API key: the vendor proves
-// itself by its signature (Zof: X-Zof-Signature) or shared secret (TesterArmy:
-// X-TesterArmy-Webhook-Secret), checked by the source's connector against the source's
-// configured `webhook_secret`.
+// itself by a signature or shared secret, which the source's connector (read_webhook) checks
+// against the source's configured `webhook_secret`.
 //
 //   unknown source, or no webhook secret configured for it -> 404 (as if the route were absent)
 //   wrong or missing signature/secret                      -> 401, nothing changes

@@ -3,8 +3,8 @@
 // page by (source, normalized query, position, page hint).
 //
 // The key text is a format version and a one-letter kind, then the fields, each
-// length-prefixed ("<decimal length>:<bytes>", netstring-like), e.g. run zof/42 ->
-// "v1|r|3:zof2:42", run a:b/c -> "v1|r|3:a:b1:c", run a/b:c -> "v1|r|1:a3:b:c". Every field
+// length-prefixed ("<decimal length>:<bytes>", netstring-like), e.g. run ci/42 ->
+// "v1|r|2:ci2:42", run a:b/c -> "v1|r|3:a:b1:c", run a/b:c -> "v1|r|1:a3:b:c". Every field
 // is read back by its length, so no bytes inside a field (':' or '|' included) can shift a field
 // boundary: two keys are equal exactly when kind and every field are equal. Keys of different
 // sources, or of a run and a page, can never collide.

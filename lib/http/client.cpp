@@ -314,8 +314,7 @@ asio::awaitable<client_result> client::send(client_request req, clock::time_poin
                      !parser->got_some();
         // Sent again only when the server cannot have acted on it: nothing was written, or the
         // request is idempotent (a POST that reached a vendor must not start a second run).
-        if (stale && round == 0 && clock::now() < deadline && (!wrote || idempotent(req)))
-            continue;
+        if (stale && round == 0 && clock::now() < deadline && (!wrote || idempotent(req))) continue;
         result.error = classify_transport(ec, clock::now() >= deadline);
         // An answer cut off after it began (the peer closed mid-head or mid-body, with or
         // without a TLS close_notify) is a broken answer, not a transport or TLS failure.

@@ -7,9 +7,9 @@
 #include "connectors/common/bearer_get.hpp"
 #include "connectors/common/json_access.hpp"
 #include "connectors/zof/zof_mapping.hpp"
-#include "connectors/zof/zof_webhook.hpp"
 #include "connectors/zof/zof_paging.hpp"
 #include "connectors/zof/zof_trigger.hpp"
+#include "connectors/zof/zof_webhook.hpp"
 
 namespace runhub::connectors::zof {
 

@@ -39,9 +39,9 @@ struct sandbox_runner_options {
     // vendor's name (serve --sandbox: "http://127.0.0.1:PORT/v1/webhooks/{vendor}").
     std::string webhook_url;
     std::string webhook_secret = "sandbox-webhook-secret";  // what every emulator signs/sends
-    std::map<std::string, fault_config> faults;   // initial faults by vendor name
-    std::chrono::milliseconds queued_for{2000};   // triggered runs: queued this long,
-    std::chrono::milliseconds running_for{8000};  // then running this long
+    std::map<std::string, fault_config> faults;             // initial faults by vendor name
+    std::chrono::milliseconds queued_for{2000};             // triggered runs: queued this long,
+    std::chrono::milliseconds running_for{8000};            // then running this long
     bool access_log = false;
 };
 
