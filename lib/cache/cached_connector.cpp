@@ -17,12 +17,6 @@ connector_error unreadable(std::string what) {
     return e;
 }
 
-// A stale entry stands in for a vendor that failed, never for one that answered "no such
-// thing" or "not like that".
-bool may_serve_stale(const connector_error& e) {
-    return !e.not_found && !e.unsupported && e.kind != http::upstream_error_kind::client;
-}
-
 connectors::cache_note note_of(const lookup& l) {
     connectors::cache_note n;
     n.age = l.age;
@@ -78,7 +72,7 @@ asio::awaitable<fetch_outcome> fetch_failures(std::shared_ptr<connectors::connec
 // The lookup as an outcome: the failure, or the value read back by `parse`.
 template <class T, class Parse>
 outcome<T> answer(const lookup& l, Parse parse, const char* what) {
-    if (!l.ok() || (l.status == lookup_status::stale && l.error && !may_serve_stale(*l.error)))
+    if (!l.ok())  // the cache serves stale only for the vendor's own failures
         return outcome<T>::failure(l.error.value_or(unreadable(what)));
     auto value = parse(l.value->value);
     if (!value) return outcome<T>::failure(unreadable(what));
