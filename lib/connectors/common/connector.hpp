@@ -106,6 +106,10 @@ struct trigger_result {
 struct webhook_event {
     std::string id;
     std::optional<model::run> run;
+    // The event is a hint, not the run: `run` carries only its native id (as the vendor names
+    // it; get() takes it) and the status the event reports. The facade reads the run from the
+    // vendor and applies that (the event's terminal status wins over a read that lags).
+    bool refresh = false;
 };
 
 class connector {

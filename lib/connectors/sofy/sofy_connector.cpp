@@ -10,6 +10,7 @@
 #include "connectors/sofy/sofy_mapping.hpp"
 #include "connectors/sofy/sofy_paging.hpp"
 #include "connectors/sofy/sofy_trigger.hpp"
+#include "connectors/sofy/sofy_webhook.hpp"
 
 namespace runhub::connectors::sofy {
 namespace {
@@ -32,6 +33,9 @@ connector_error conflict(std::string message) {
     e.detail = "sofy: " + e.message;
     return e;
 }
+
+// How many pages of 100 records find_group reads at most.
+constexpr int find_group_pages = 5;
 
 class sofy_connector final : public connector {
   public:
@@ -105,15 +109,29 @@ class sofy_connector final : public connector {
         co_return outcome<run_page>::failure(malformed(200, "a group larger than 50 pages"));
     }
 
+    // `native_id` is `<scheduledRunGuid>.<groupId>`, or a bare group id (a test_completion
+    // webhook's test_id): its scheduled run is then looked up first (find_group).
     asio::awaitable<outcome<model::run>> get(std::string native_id,
                                              clock::time_point deadline) override {
         std::vector<sofy_record> records;
         connector_error err;
         std::optional<group_ref> ref = parse_group_native_id(native_id);
+        std::optional<std::string> guid;
+        if (!ref && is_group_id(native_id)) {
+            guid = co_await find_group(native_id, deadline, err);
+            if (!guid) co_return outcome<model::run>::failure(std::move(err));
+            native_id = group_native_id(*guid, native_id);
+            ref = parse_group_native_id(native_id);
+        }
         bool found = co_await fetch_group(native_id, deadline, records, err);
         if (!found) co_return outcome<model::run>::failure(std::move(err));
         co_return outcome<model::run>::success(
             map_group(records, cfg_.name, ref->scheduled_run_guid));
+    }
+
+    outcome<webhook_event> read_webhook(const http::header_fields& h, std::string_view body,
+                                        std::string_view secret) const override {
+        return sofy::read_webhook(h, body, secret, cfg_.name);
     }
 
     asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
@@ -228,6 +246,49 @@ class sofy_connector final : public connector {
         r.created_at = std::chrono::time_point_cast<std::chrono::milliseconds>(deps_.now());
         r.raw = std::make_shared<const boost::json::value>(answer);
         return r;
+    }
+
+    // The scheduledRunGuid of a bare test-run group id. Sofy has no route from a group id to
+    // its scheduled run, so the newest records of fetch-scheduled-runs (the last 7 days, Sofy's
+    // default window, at most find_group_pages pages of 100) are searched for it: a completion
+    // webhook names a group that has just ended. Not among them: not_found.
+    asio::awaitable<std::optional<std::string>> find_group(std::string group,
+                                                           clock::time_point deadline,
+                                                           connector_error& err) {
+        auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(deps_.now());
+        list_query q;
+        q.since = now - std::chrono::days(7);
+        sofy_position start = first_position(q, now, lookback_);
+        std::string target;
+        http::client_result r;
+        vendor_page page;
+        for (int extra = 0; extra < find_group_pages; ++extra) {
+            target = list_target(start, application_guid_, extra, vendor_page_size);
+            r = co_await send_get(target, deadline);
+            if (!r.ok()) {
+                err = to_connector_error(r);
+                co_return std::nullopt;
+            }
+            page = parse_list(r.response->body);
+            if (!page.problem.empty()) {
+                err = malformed(r.response->status, page.problem);
+                co_return std::nullopt;
+            }
+            for (const auto& rec : page.records) {
+                if (rec.group_id != group) continue;
+                std::string guid =
+                    rec.scheduled_run_guid.empty() ? schedule_guid_ : rec.scheduled_run_guid;
+                if (!guid.empty()) co_return guid;
+            }
+            if (page.records.size() < static_cast<std::size_t>(vendor_page_size) ||
+                static_cast<std::int64_t>(extra + 1) * vendor_page_size >= page.total)
+                break;
+        }
+        err = connector_error{};
+        err.kind = http::upstream_error_kind::client;
+        err.not_found = true;
+        err.detail = "sofy: no test-run group " + group + " among the last 7 days' runs";
+        co_return std::nullopt;
     }
 
     // The status route of one group: its test runs into `records`, else the error into `err`.
