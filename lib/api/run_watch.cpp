@@ -71,6 +71,10 @@ asio::awaitable<void> poll(std::shared_ptr<run_watch::state> st, std::shared_ptr
         bool stop = false;
         {
             std::lock_guard lock(w->mu);
+            // A poll that answers an unfinished state after a webhook said the run ended
+            // (the vendor lagging, or a read begun before the news) does not undo the end.
+            if (got.ok() && w->latest && w->latest->terminal && !got.value->terminal)
+                got.value = w->latest;
             if (got.ok()) {
                 const bool changed = !w->latest || w->latest->status != got.value->status ||
                                      w->latest->terminal != got.value->terminal;
@@ -124,6 +128,7 @@ void run_watch::publish(const model::run& r) {
         w = it->second;
     }
     std::lock_guard lock(w->mu);
+    if (w->latest && w->latest->terminal && !r.terminal) return;  // never backwards
     w->latest = r;
     w->error.reset();
     w->notify_locked();

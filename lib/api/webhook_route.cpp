@@ -33,41 +33,127 @@ model::run merged(model::run known, const model::run& news) {
     return known;
 }
 
-// The work of a first delivery (the dedupe key's fetch): the run into the cache, the waiters
-// woken. The key remembers "applied" for dedupe_ttl.
-asio::awaitable<cache::fetch_outcome> apply_event(std::shared_ptr<connectors::connector> c,
-                                                  std::shared_ptr<cache::cache> run_cache,
-                                                  std::shared_ptr<run_watch> watch, model::run run,
-                                                  std::chrono::milliseconds dedupe_ttl) {
-    auto key = cache::cache_key::for_run(run.source, run.native_id);
-    auto peek = run_cache->peek(key);
+// How far along a run is: queued, then running (or another unfinished state), then terminal.
+int progress(const model::run& r) {
+    if (r.terminal) return 2;
+    return r.status == model::run_status::queued ? 0 : 1;
+}
+
+// Whether `news` would move `known` backwards: an unfinished state after a terminal one, queued
+// after running, or a terminal state that ended before the known one did.
+bool is_late(const model::run& known, const model::run& news) {
+    if (progress(news) < progress(known)) return true;
+    if (known.terminal && news.terminal && known.completed_at && news.completed_at)
+        return *news.completed_at < *known.completed_at;
+    return false;
+}
+
+// The run under `key` whatever its age, if it is readable.
+asio::awaitable<std::optional<model::run>> cached_run(std::shared_ptr<cache::cache> run_cache,
+                                                      cache::cache_key key) {
+    auto peek = run_cache->peek(std::move(key));
     std::shared_ptr<const cache::entry> known = co_await std::move(peek);
-    std::optional<model::run> before;
+    std::optional<model::run> out;
     boost::system::error_code ec;
     boost::json::value doc;
     if (known) doc = boost::json::parse(known->value, ec);
-    if (known && !ec) before = model::run_from_json(doc);
-    // Nothing cached to fill in what the event leaves out: read the run once (the vendor has
-    // it as the event says by now); without an answer, the event's run as it is.
-    connectors::outcome<model::run> read;
-    if (!before) read = co_await c->get(run.native_id, connectors::clock::now() + 10s);
-    if (!before && read.ok()) before = std::move(*read.value);
-    if (before && before->id == run.id) run = merged(std::move(*before), run);
-    auto ttl = run_cache->policy().run_ttl(run.source, run);
-    auto bytes = boost::json::serialize(model::to_json(run, true));
-    auto put = run_cache->put(std::move(key), std::move(bytes), ttl);
-    co_await std::move(put);
-    watch->publish(run);
-    cache::fill applied;
-    applied.value = "applied";
-    applied.ttl = dedupe_ttl;
-    co_return cache::fetch_outcome::success(std::move(applied));
+    if (known && !ec) out = model::run_from_json(doc);
+    co_return out;
 }
 
-http::response ok(bool duplicate) {
+// What a first delivery did, kept under its dedupe key (a duplicate answers the same).
+constexpr std::string_view applied_mark = "applied";
+constexpr std::string_view late_mark = "late";
+
+// The run an event tells of, read from the vendor (a hint: refresh). The cache's entry is
+// dropped first so that the read reaches the vendor (and every waiter of the cache gets it).
+// `known` is set to the run as cached before. A read that lags behind the event (still
+// unfinished while the event reports the end) takes the event's status.
+asio::awaitable<connectors::outcome<model::run>> refreshed(std::shared_ptr<connectors::connector> c,
+                                                           std::shared_ptr<cache::cache> run_cache,
+                                                           const model::run& hint,
+                                                           std::optional<model::run>& known) {
+    // Locals at function scope (GCC 12 coroutine bug, see lib/http/connection.cpp).
+    auto key = cache::cache_key::for_run(hint.source, hint.native_id);
+    connectors::outcome<model::run> read;
+    known = co_await cached_run(run_cache, key);
+    auto drop = run_cache->invalidate(key);
+    co_await std::move(drop);
+    read = co_await c->get(hint.native_id, connectors::clock::now() + 10s);
+    if (!read.ok()) co_return read;
+    if (read.value->native_id != hint.native_id) {
+        // The vendor's name for the run was not ours (e.g. a bare group id): no entry under it.
+        auto alias = run_cache->invalidate(std::move(key));
+        co_await std::move(alias);
+        key = cache::cache_key::for_run(read.value->source, read.value->native_id);
+        known = co_await cached_run(run_cache, std::move(key));
+    }
+    if (!read.value->terminal && hint.terminal) *read.value = merged(std::move(*read.value), hint);
+    co_return read;
+}
+
+// The work of a first delivery (the dedupe key's fetch): the run into the cache, the waiters
+// woken, unless the event is older than what is known. The key remembers what was done for
+// dedupe_ttl.
+asio::awaitable<cache::fetch_outcome> apply_event(std::shared_ptr<connectors::connector> c,
+                                                  std::shared_ptr<cache::cache> run_cache,
+                                                  std::shared_ptr<run_watch> watch, model::run run,
+                                                  bool refresh,
+                                                  std::chrono::milliseconds dedupe_ttl) {
+    // Locals at function scope (GCC 12 coroutine bug, see lib/http/connection.cpp).
+    std::optional<model::run> before;
+    connectors::outcome<model::run> read;
+    auto key = cache::cache_key::for_run(run.source, run.native_id);
+    bool late = false;
+    cache::fill done;
+    done.ttl = dedupe_ttl;
+    if (refresh) {
+        read = co_await refreshed(c, run_cache, run, before);
+        if (!read.ok()) co_return cache::fetch_outcome::failure(std::move(read.error));
+        late = before && is_late(*before, *read.value);
+        // The refresh's read went through the cache: put back what was known when it is newer.
+        run = late ? std::move(*before) : std::move(*read.value);
+    } else {
+        before = co_await cached_run(run_cache, key);
+        // Nothing cached to fill in what the event leaves out: read the run once (the vendor
+        // has it as the event says by now); without an answer, the event's run as it is.
+        if (!before) read = co_await c->get(run.native_id, connectors::clock::now() + 10s);
+        if (!before && read.ok()) before = std::move(*read.value);
+        if (before && before->id == run.id) {
+            late = is_late(*before, run);
+            if (late) {
+                spdlog::info("webhook {}: {} is {}, the event's {} is older: not applied",
+                             run.source, run.id, model::to_string(before->status),
+                             model::to_string(run.status));
+                done.value = std::string(late_mark);
+                co_return cache::fetch_outcome::success(std::move(done));
+            }
+            run = merged(std::move(*before), run);
+        }
+    }
+    auto ttl = run_cache->policy().run_ttl(run.source, run);
+    auto bytes = boost::json::serialize(model::to_json(run, true));
+    key = cache::cache_key::for_run(run.source, run.native_id);
+    auto put = run_cache->put(std::move(key), std::move(bytes), ttl);
+    co_await std::move(put);
+    if (late) {
+        spdlog::info("webhook {}: {} stays {}, the vendor's answer to the event is older",
+                     run.source, run.id, model::to_string(run.status));
+        done.value = std::string(late_mark);
+        co_return cache::fetch_outcome::success(std::move(done));
+    }
+    watch->publish(run);
+    done.value = std::string(applied_mark);
+    co_return cache::fetch_outcome::success(std::move(done));
+}
+
+// {"ok": true, "duplicate": d, "applied": a}: applied false = the event was older than the run
+// known (late), and changed nothing.
+http::response ok(bool duplicate, bool applied) {
     boost::json::object o;
     o["ok"] = true;
     o["duplicate"] = duplicate;
+    o["applied"] = applied;
     return http::response::json(200, boost::json::serialize(o));
 }
 
@@ -107,18 +193,27 @@ void add_webhook_route(http::router& r, std::shared_ptr<const source_set> source
                                                 "the webhook body is not an event of the vendor",
                                                 req.request_id);
             }
-            if (!ev.value->run) co_return ok(false);  // an event runhub does not use
+            if (!ev.value->run) co_return ok(false, false);  // an event runhub does not use
 
             key = cache::cache_key::for_idempotency("webhook", source_name, ev.value->id);
-            fetch = [c, run_cache, watch, run = *ev.value->run, ttl = opts->dedupe_ttl] {
-                return apply_event(c, run_cache, watch, run, ttl);
+            fetch = [c, run_cache, watch, run = *ev.value->run, refresh = ev.value->refresh,
+                     ttl = opts->dedupe_ttl] {
+                return apply_event(c, run_cache, watch, run, refresh, ttl);
             };
             applied = co_await run_cache->get(std::move(*key), std::move(fetch));
+            if (!applied.ok() && applied.error && applied.error->not_found) {
+                // A hint naming no run the vendor knows (nothing recorded: a retry may succeed).
+                spdlog::warn("webhook {}: no run {}: {}", source_name, ev.value->run->native_id,
+                             applied.error->detail);
+                co_return http::response::error(
+                    404, "unknown_run", "the event names no run of this source", req.request_id);
+            }
             if (!applied.ok())
                 co_return http::response::error(503, "unavailable",
                                                 "the event could not be recorded; send it again",
                                                 req.request_id);
-            co_return ok(applied.status == cache::lookup_status::hit || applied.coalesced);
+            co_return ok(applied.status == cache::lookup_status::hit || applied.coalesced,
+                         applied.value->value == applied_mark);
         });
 }
 
