@@ -280,7 +280,8 @@ int run_serve(const serve_flags& flags) {
         if (s.webhook_secret) hooks.secrets[s.name] = s.webhook_secret->value;
     if (sandbox_runner)
         for (const auto& v : sandbox_runner->vendors())
-            if (v.name == "zof" || v.name == "testerarmy") hooks.secrets[v.name] = v.webhook_secret;
+            if (v.name == "zof" || v.name == "testerarmy" || v.name == "sofy")
+                hooks.secrets[v.name] = v.webhook_secret;
     api::add_webhook_route(*routes, sources, run_cache, watch, std::move(hooks));
     ready->set_listening(true);
     ready->set_sources_ready(true);

@@ -59,7 +59,21 @@ class sofy_emulator final : public emulator {
         return rate_limited_response(now());
     }
     http::response server_error() const override { return internal_error(now()); }
-    void tick() override {}  // Sofy's test_completion webhook is set up by its CSM: not emulated
+    // Sofy's test_completion webhook (vendor-notes §1.8; set up by its CSM, per schedule): here
+    // for every schedule when a webhook URL is configured, once per triggered group that ends
+    // (completes or is stopped). The setup's token goes in `Authorization: Bearer` [assumed].
+    void tick() override {
+        if (opts_.webhook_url.empty() || !opts_.webhooks) return;
+        for (auto& c : store_.due_completions(now(), forced_outcome())) {
+            std::vector<http::header_field> headers{
+                {"Content-Type", "application/json"},
+                {"User-Agent", "Sofy-Webhooks/1.0"},
+                {"Authorization", "Bearer " + opts_.webhook_secret}};
+            opts_.webhooks->post(
+                opts_.webhook_url, std::move(headers),
+                test_completion_body(c.group_id, c.outcome, c.details, c.ended_at));
+        }
+    }
 
     void add_routes(http::router& r) override {
         using fn = http::response (sofy_emulator::*)(http::request&);

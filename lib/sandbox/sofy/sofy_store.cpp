@@ -25,6 +25,7 @@ void store::reset() {
     std::lock_guard lock(mutex_);
     runs_ = generate_runs(opts_.seed, opts_.runs, opts_.anchor, catalog_);
     next_group_ = 0;
+    completed_.clear();
 }
 
 void store::refresh_locked(time_point now, const std::string& forced) {
@@ -131,6 +132,51 @@ std::string store::execute(const schedule& s, const std::string& build,
     }
     refresh_locked(now, forced);
     return gid;
+}
+
+std::vector<group_completion> store::due_completions(time_point now, const std::string& forced) {
+    std::lock_guard lock(mutex_);
+    refresh_locked(now, forced);
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const test_run*>> by_group;
+    for (const auto& r : runs_) {
+        if (!r.life) continue;  // only triggered groups end while the sandbox runs
+        const std::string key = r.schedule_guid + "." + r.group_id;
+        if (completed_.contains(key)) continue;
+        auto& v = by_group[key];
+        if (v.empty()) order.push_back(key);
+        v.push_back(&r);
+    }
+    std::vector<group_completion> out;
+    for (const auto& key : order) {
+        const auto& runs = by_group[key];
+        if (!std::all_of(runs.begin(), runs.end(), [](const test_run* r) { return r->settled; }))
+            continue;
+        completed_.insert(key);
+        group_completion c;
+        c.group_id = runs.front()->group_id;
+        c.schedule_guid = runs.front()->schedule_guid;
+        int passed = 0, failed = 0;
+        bool stopped = false;
+        for (const auto* r : runs) {
+            passed += r->status == "Passed";
+            failed += r->status == "Failed";
+            stopped = stopped || r->status == "Stopped" || r->status == "Run Stopped";
+            const auto& l = *r->life;
+            auto ended = l.triggered_at + l.queued_for + l.running_for;
+            if (l.aborted_at && *l.aborted_at < ended) ended = *l.aborted_at;
+            c.ended_at = std::max(c.ended_at, ended);
+        }
+        const int n = static_cast<int>(runs.size());
+        c.outcome = stopped ? "stopped" : passed == n ? "passed" : "failed";
+        c.details = c.outcome == "passed"
+                        ? "Test completed successfully with no errors."
+                        : std::to_string(n) + " test run(s): " + std::to_string(passed) +
+                              " passed, " + std::to_string(failed) + " failed, " +
+                              std::to_string(n - passed - failed) + " other.";
+        out.push_back(std::move(c));
+    }
+    return out;
 }
 
 store::abort_result store::abort(const std::string& schedule_guid,

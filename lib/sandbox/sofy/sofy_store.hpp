@@ -3,6 +3,7 @@
 // runs are brought up to date from the clock on every call, so every route agrees. No I/O.
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,14 @@ struct store_options {
 struct group_info {
     std::string id, status, message;
     time_point executed_at;
+};
+
+// A triggered group that has ended (every test run of it), for the test_completion webhook.
+struct group_completion {
+    std::string group_id, schedule_guid;
+    std::string outcome;  // passed (every run Passed), stopped (any stopped), else failed
+    std::string details;
+    time_point ended_at;  // the last test run's end
 };
 
 class store {
@@ -48,6 +57,9 @@ class store {
                         const std::vector<std::string>& devices, time_point now,
                         const std::string& forced);
 
+    // The triggered groups that have ended since the last call (each once; reset() forgets).
+    std::vector<group_completion> due_completions(time_point now, const std::string& forced);
+
     enum class abort_result { aborted, nothing_to_abort, unknown_group };
     // Stops every unfinished run of the schedule, or of one of its groups.
     abort_result abort(const std::string& schedule_guid, const std::optional<std::string>& group,
@@ -61,6 +73,7 @@ class store {
     mutable std::mutex mutex_;
     std::vector<test_run> runs_;  // newest first
     int next_group_ = 0;
+    std::set<std::string> completed_;  // "<schedule>.<group>" of groups already reported
 };
 
 }  // namespace runhub::sandbox::sofy

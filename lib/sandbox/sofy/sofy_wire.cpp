@@ -1,6 +1,7 @@
 #include "sandbox/sofy/sofy_wire.hpp"
 
 #include <boost/json.hpp>
+#include <ctime>
 
 #include "sandbox/core/seeded_data.hpp"
 
@@ -18,6 +19,21 @@ boost::json::object record_object(const test_run& r, const catalog& cat) {
             {"build", r.build},
             {"device", r.device},
             {"status", r.status}};
+}
+
+std::string test_completion_body(const std::string& group_id, const std::string& status,
+                                 const std::string& details, time_point ended_at) {
+    // RFC 3339 to the second, as the documented example: "2024-04-15T12:34:56Z".
+    const std::time_t t = std::chrono::system_clock::to_time_t(ended_at);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return boost::json::serialize(boost::json::object{
+        {"event", "test_completion"},
+        {"timestamp", stamp},
+        {"data",
+         boost::json::object{{"test_id", group_id}, {"status", status}, {"details", details}}}});
 }
 
 http::response json_response(int status, const boost::json::value& body) {

@@ -3,6 +3,7 @@
 // groups, the `{data, message}` envelope and the `{"error": {message, details, timestamp}}`
 // error body. Timestamps are `2023-10-24T06:14:39.200Z`.
 #include <boost/json/fwd.hpp>
+#include <string>
 #include <string_view>
 
 #include "http/response.hpp"
@@ -12,6 +13,12 @@ namespace runhub::sandbox::sofy {
 
 // The status route's record plus scheduledRunGuid, applicationGuid and testRunId [assumed].
 boost::json::object record_object(const test_run& r, const catalog& cat);
+
+// The test_completion webhook body (vendor-notes §1.8): {"event":"test_completion",
+// "timestamp":"2024-04-15T12:34:56Z","data":{"test_id","status","details"}}; test_id is the
+// group id (execute's testGroupsRunId) [assumed], timestamp the group's end to the second.
+std::string test_completion_body(const std::string& group_id, const std::string& status,
+                                 const std::string& details, time_point ended_at);
 
 http::response json_response(int status, const boost::json::value& body);
 // {"data": data, "message": "Fetched N record(s)."}
