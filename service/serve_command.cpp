@@ -274,7 +274,9 @@ int run_serve(const serve_flags& flags) {
     auto watch = std::make_shared<api::run_watch>();
     api::add_runs_routes(*routes, sources, std::make_shared<aggregate::cursor_codec>(cursor_key),
                          keys, watch, api_opts);
-    api::add_events_route(*routes, sources, keys, watch);
+    api::events_options events_opts;
+    events_opts.heartbeat = cfg.api.sse_heartbeat;
+    api::add_events_route(*routes, sources, keys, watch, events_opts);
     api::webhook_options hooks;
     for (const auto& s : cfg.sources)
         if (s.webhook_secret) hooks.secrets[s.name] = s.webhook_secret->value;

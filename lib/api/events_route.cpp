@@ -1,11 +1,13 @@
 #include "api/events_route.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <tuple>
 
 namespace runhub::api {
 
 namespace asio = boost::asio;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -83,6 +85,9 @@ void add_events_route(http::router& r, std::shared_ptr<const source_set> sources
               std::shared_ptr<connectors::connector> c;
               std::optional<model::run_status> resume;
               connectors::outcome<model::run> got;
+              // The first answer is due within a heartbeat, but not sooner than a vendor call's
+              // usual timeout (a short heartbeat must not cut the first read short).
+              const auto first_read = std::max<std::chrono::milliseconds>(o.heartbeat, 10s);
               if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
               const principal& who = *std::get<const principal*>(auth);
               auto parts = model::parse_run_id(req.param("id"));
@@ -91,7 +96,7 @@ void add_events_route(http::router& r, std::shared_ptr<const source_set> sources
                   co_return http::response::error(404, "not_found", "no such run", req.request_id);
               if (auto last = req.headers.get("Last-Event-ID"))
                   resume = model::parse_run_status(*last);
-              got = co_await c->get(parts->native_id, connectors::clock::now() + o.heartbeat);
+              got = co_await c->get(parts->native_id, connectors::clock::now() + first_read);
               if (!got.ok()) {
                   if (got.error.not_found)
                       co_return http::response::error(404, "not_found", "no such run",

@@ -40,6 +40,7 @@ void read_server(json_reader& r, http::server_options& s) {
 void read_api(json_reader& r, api_options& a, const env_lookup& env) {
     read_ms(r, "request_timeout_ms", a.request_timeout, 100, 600'000);
     read_secret(r, "cursor_key", env, a.cursor_key);
+    read_ms(r, "sse_heartbeat_ms", a.sse_heartbeat, 100, 600'000);
     if (a.cursor_key && a.cursor_key->value.size() < 16)
         r.add_problem("cursor_key", "must be at least 16 bytes");
 }

@@ -46,7 +46,8 @@ struct source_entry {
     std::optional<http::budget_options> budget;
     ttl_settings cache;  // key "cache": this source's lifetimes
     // Key "webhook_secret" ({"env"} or {"file"}): the secret the vendor signs (Zof) or sends
-    // (TesterArmy) its webhooks with; absent = POST /v1/webhooks/{name} answers 404.
+    // (TesterArmy; Sofy as a bearer token) its webhooks with; absent = POST
+    // /v1/webhooks/{name} answers 404.
     std::optional<secret> webhook_secret;
 };
 
@@ -65,6 +66,9 @@ struct api_options {
     // HMAC key of list cursors; absent = random per process (cursors then die with it and
     // differ between replicas).
     std::optional<secret> cursor_key;
+    // GET /v1/runs/{id}/events: a comment line this often while the run does not change, so
+    // that proxies and clients see the stream is alive (key "sse_heartbeat_ms").
+    std::chrono::milliseconds sse_heartbeat{15'000};
 };
 
 // The sources `serve --sandbox` adds, one per emulated vendor (key "sandbox").
