@@ -14,6 +14,7 @@
 
 #include "aggregate/cursor_codec.hpp"
 #include "api/events_route.hpp"
+#include "api/list_answers.hpp"
 #include "api/openapi_routes.hpp"
 #include "api/ops_routes.hpp"
 #include "api/runs_routes.hpp"
@@ -267,6 +268,10 @@ int run_serve(const serve_flags& flags) {
         cfg.api.cursor_key ? cfg.api.cursor_key->value : random_bytes(32);
     api::runs_api_options api_opts;
     api_opts.request_timeout = cfg.api.request_timeout;
+    if (cfg.cache.answer_max_bytes > 0) {
+        api_opts.answers = std::make_shared<api::list_answers>(cfg.cache.answer_max_bytes);
+        api::add_answer_metrics(*metrics, api_opts.answers);
+    }
     api::add_source_metrics(*metrics, sources, run_cache);
     api::write_api_options write_opts;
     write_opts.request_timeout = cfg.api.request_timeout;

@@ -62,6 +62,7 @@ asio::awaitable<boost::system::result<list_result>> list_runs(
     using how = connectors::cache_note::kind;
     connectors::cache_note note;
     bool any_page = false, all_hits = true, any_miss = false, any_stale = false;
+    bool all_fresh_known = true;  // every page said until when it is fresh
 
     for (auto want = m.advance(); !want.empty(); want = m.advance()) {
         std::vector<fetch_job> jobs;
@@ -78,6 +79,10 @@ asio::awaitable<boost::system::result<list_result>> list_runs(
                 any_stale = any_stale || r.cache.how == how::stale;
                 if (r.cache.how == how::hit || r.cache.how == how::stale)
                     note.age = std::max(note.age, r.cache.age);
+                if (!r.cache.fresh_until)
+                    all_fresh_known = false;
+                else if (!note.fresh_until || *r.cache.fresh_until < *note.fresh_until)
+                    note.fresh_until = r.cache.fresh_until;
             }
             if (r.status == source_status::ok) {
                 m.supply(want[i].source, std::move(*r.page));
@@ -91,6 +96,7 @@ asio::awaitable<boost::system::result<list_result>> list_runs(
     }
 
     list_result out;
+    if (!all_fresh_known || any_stale) note.fresh_until.reset();
     if (any_stale)
         note.how = how::stale;
     else if (any_page && all_hits)

@@ -31,7 +31,8 @@ struct list_result {
     std::vector<source_report> sources;      // one per selected source
     // How the pages of this answer were had, when a cache stands in front of the sources:
     // stale if any page was served stale, else hit if every page was a hit, else miss (none
-    // when no cache answered); age is the oldest cached page's.
+    // when no cache answered); age is the oldest cached page's; fresh_until the first expiry
+    // of the pages merged, when every page had one and none was stale.
     connectors::cache_note cache;
 };
 

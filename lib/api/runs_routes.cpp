@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "aggregate/list_runs.hpp"
+#include "api/list_answers.hpp"
 #include "api/run_watch.hpp"
 #include "api/runs_query.hpp"
 #include "cache/entry.hpp"
@@ -92,10 +93,11 @@ bool none_match(std::string_view header, std::string_view etag) {
     return false;
 }
 
-// A 200 answer with its ETag (a hash of the bytes sent), or 304 when the caller has them.
+// A 200 answer with its ETag (a hash of the bytes sent: `tag` when the caller has it, else
+// computed here), or 304 when the caller has them.
 http::response conditional(const http::request& req, std::string body,
-                           const connectors::cache_note& note) {
-    const std::string etag = cache::quoted_etag(cache::make_etag(body));
+                           const connectors::cache_note& note, std::string_view tag = {}) {
+    const std::string etag = cache::quoted_etag(tag.empty() ? cache::make_etag(body) : tag);
     auto res = http::response::json(200, std::move(body));
     if (auto inm = req.headers.get("If-None-Match"); inm && none_match(*inm, etag)) {
         res.status = 304;
@@ -181,11 +183,20 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               auto auth = authorize(req, *keys, config_scope_read);
               if (auto* refused = std::get_if<http::response>(&auth)) co_return std::move(*refused);
               const principal& who = *std::get<const principal*>(auth);
+              if (o.answers) {  // the same caller asked the same a moment ago
+                  if (auto kept = o.answers->find(who.name, req.query)) {
+                      connectors::cache_note note;
+                      note.how = connectors::cache_note::kind::hit;
+                      note.age = kept->age(o.answers->now());
+                      co_return conditional(req, kept->value, note, kept->etag);
+                  }
+              }
               auto parsed = parse_runs_query(req.query);
               aggregate::list_request lr;
               boost::system::result<aggregate::list_result> result;
               boost::json::object body;
               boost::json::array data, reports;
+              std::string answer;
               if (auto* bad = std::get_if<query_problem>(&parsed)) {
                   auto res = http::response::error(
                       400, "invalid_parameter", bad->param + ": " + bad->message, req.request_id);
@@ -242,7 +253,11 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               else
                   body["next_cursor"] = nullptr;
               body["sources"] = std::move(reports);
-              co_return conditional(req, boost::json::serialize(body), result->cache);
+              answer = boost::json::serialize(body);
+              if (o.answers && failed + timed_out == 0 && result->cache.fresh_until)
+                  o.answers->keep(who.name, req.query, answer, *result->cache.fresh_until,
+                                  result->cache.age);
+              co_return conditional(req, std::move(answer), result->cache);
           });
 
     r.add("GET", "/v1/runs/{id}",
@@ -253,6 +268,8 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               auto parts = model::parse_run_id(req.param("id"));
               std::shared_ptr<connectors::connector> c;
               connectors::outcome<model::run> got;
+              connectors::outcome<connectors::run_json> as_json;
+              const bool raw = query_param(req.query, "include") == "raw";
               std::optional<std::chrono::milliseconds> wait;
               std::optional<model::run_status> known;
               const auto wait_text = query_param(req.query, "wait");
@@ -278,19 +295,26 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               if (parts) c = sources->find_for(who, parts->source);
               if (!c)
                   co_return http::response::error(404, "not_found", "no such run", req.request_id);
-              if (wait)
-                  got = co_await watch->wait(c, parts->native_id, known,
-                                             connectors::clock::now() + *wait);
-              else
-                  got = co_await c->get(parts->native_id,
-                                        connectors::clock::now() + o.request_timeout);
+              if (!wait) {  // the run as the layers below hold it serialized (the cache)
+                  as_json = co_await c->get_json(parts->native_id,
+                                                 connectors::clock::now() + o.request_timeout, raw);
+                  if (!as_json.ok()) {
+                      if (as_json.error.not_found)
+                          co_return http::response::error(404, "not_found", "no such run",
+                                                          req.request_id);
+                      co_return upstream_failure(as_json.error, req.request_id);
+                  }
+                  co_return conditional(req, std::move(as_json.value->body), as_json.cache,
+                                        as_json.value->etag);
+              }
+              got = co_await watch->wait(c, parts->native_id, known,
+                                         connectors::clock::now() + *wait);
               if (!got.ok()) {
                   if (got.error.not_found)
                       co_return http::response::error(404, "not_found", "no such run",
                                                       req.request_id);
                   co_return upstream_failure(got.error, req.request_id);
               }
-              const bool raw = query_param(req.query, "include") == "raw";
               co_return conditional(req, boost::json::serialize(model::to_json(*got.value, raw)),
                                     got.cache);
           });

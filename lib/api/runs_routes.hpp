@@ -32,9 +32,13 @@ struct source_set {
                                                     std::string_view name) const;
 };
 
+class list_answers;
+
 struct runs_api_options {
     std::chrono::milliseconds request_timeout{15'000};  // the whole answer's deadline
     std::chrono::milliseconds max_wait{120'000};        // the longest ?wait= allowed
+    // Finished list answers kept while their pages are fresh (null: none kept).
+    std::shared_ptr<list_answers> answers;
 };
 
 class run_watch;

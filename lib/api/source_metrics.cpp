@@ -1,5 +1,7 @@
 #include "api/source_metrics.hpp"
 
+#include "api/list_answers.hpp"
+
 namespace runhub::api {
 
 void add_source_metrics(http::metrics_registry& m, std::shared_ptr<const source_set> sources,
@@ -50,6 +52,20 @@ void add_source_metrics(http::metrics_registry& m, std::shared_ptr<const source_
                         "1 while the source's circuit is open or half-open", l)
                 .set(h.circuit == http::circuit_breaker::state::closed ? 0 : 1);
         }
+    });
+}
+
+void add_answer_metrics(http::metrics_registry& m, std::shared_ptr<const list_answers> answers) {
+    m.add_collector([answers](http::metrics_registry& r) {
+        auto s = answers->stats();
+        r.get_counter("runhub_list_answer_hits_total",
+                      "GET /v1/runs answered from a finished answer kept in this process")
+            .set(answers->hits());
+        r.get_gauge("runhub_list_answer_bytes", "Bytes the kept list answers hold (accounted)")
+            .set(static_cast<std::int64_t>(s.bytes));
+        r.get_counter("runhub_list_answer_evictions_total",
+                      "Kept list answers evicted to stay within bytes")
+            .set(s.evictions);
     });
 }
 

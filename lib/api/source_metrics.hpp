@@ -13,4 +13,8 @@ namespace runhub::api {
 void add_source_metrics(http::metrics_registry& m, std::shared_ptr<const source_set> sources,
                         std::shared_ptr<const cache::cache> c);
 
+class list_answers;
+// The kept list answers (api/list_answers.hpp): hits, bytes held, evictions.
+void add_answer_metrics(http::metrics_registry& m, std::shared_ptr<const list_answers> answers);
+
 }  // namespace runhub::api

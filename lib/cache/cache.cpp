@@ -20,7 +20,12 @@ using connectors::connector_error;
 
 namespace {
 
-using flight_result = connectors::outcome<std::shared_ptr<const entry>>;
+// The stored entry and what the fetch decoded it from (fill::decoded, may be null).
+struct fetched {
+    std::shared_ptr<const entry> stored;
+    std::shared_ptr<const void> decoded;
+};
+using flight_result = connectors::outcome<fetched>;
 using result_ptr = std::shared_ptr<const flight_result>;
 // One per waiting caller, buffered (capacity 1) so that an answer sent before the caller
 // started to receive is kept; thread-safe, so the flight may answer from any thread.
@@ -102,10 +107,11 @@ asio::awaitable<flight_result> fetch_and_store(std::shared_ptr<cache::state> st,
     }
     if (!got.ok()) co_return flight_result::failure(std::move(got.error));
     auto stale_window = st->policy.stale_window(key.source());
-    auto e = make_entry(std::move(got.value->value), st->now(), got.value->ttl, stale_window);
+    auto e = make_entry(std::move(got.value->value), st->now(), got.value->ttl, stale_window,
+                        std::move(got.value->variant));
     auto put = st->backing->put(key, e);
     co_await std::move(put);
-    co_return flight_result::success(std::move(e));
+    co_return flight_result::success(fetched{std::move(e), std::move(got.value->decoded)});
 }
 
 asio::awaitable<void> run_flight(std::shared_ptr<cache::state> st, cache_key key, fetch_fn fetch,
@@ -242,7 +248,8 @@ asio::awaitable<lookup> cache::get(cache_key key, fetch_fn fetch,
         out.coalesced = !leader;
         co_return out;
     }
-    auto out = served(lookup_status::miss, *result->value, now);
+    auto out = served(lookup_status::miss, result->value->stored, now);
+    out.decoded = result->value->decoded;
     out.coalesced = !leader;
     co_return out;
 }

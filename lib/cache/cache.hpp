@@ -40,6 +40,10 @@ namespace runhub::cache {
 struct fill {
     std::string value;
     milliseconds ttl{0};
+    std::string variant;  // optional second form (entry::variant)
+    // The value as the fetch had it before serializing it (e.g. a parsed page), handed to the
+    // callers waiting on this flight so that they need not parse `value` back; not stored.
+    std::shared_ptr<const void> decoded;
 };
 using fetch_outcome = connectors::outcome<fill>;
 // Makes the upstream call. Called at most once per get(), and only by the caller that starts
@@ -66,6 +70,8 @@ struct lookup {
     std::chrono::seconds age{0};                       // of the value, for Age / Cache-Status
     std::optional<connectors::connector_error> error;  // failed: why; stale: what made it stale
     bool coalesced = false;                            // waited on a flight another caller started
+    // miss: the fetch's own decoded value (fill::decoded), when it kept one
+    std::shared_ptr<const void> decoded;
     bool ok() const { return value != nullptr; }
 };
 

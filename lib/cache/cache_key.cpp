@@ -47,6 +47,13 @@ cache_key cache_key::for_idempotency(std::string_view caller, std::string_view s
     return cache_key(key_kind::idempotency, std::string(source), std::move(text));
 }
 
+cache_key cache_key::for_answer(std::string_view caller, std::string_view query) {
+    std::string text = start(key_kind::answer);
+    append_field(text, caller);
+    append_field(text, query);
+    return cache_key(key_kind::answer, std::string(), std::move(text));
+}
+
 cache_key cache_key::for_failures(std::string_view source, std::string_view native_id) {
     std::string text = start(key_kind::failures);
     append_field(text, source);
@@ -103,6 +110,9 @@ std::optional<key_parts> parse_key(std::string_view text) {
             break;
         case 'i':
             parts.kind = key_kind::idempotency;
+            break;
+        case 'a':
+            parts.kind = key_kind::answer;
             break;
         default:
             return std::nullopt;

@@ -20,7 +20,13 @@
 
 namespace runhub::cache {
 
-enum class key_kind : char { run = 'r', failures = 'f', page = 'p', idempotency = 'i' };
+enum class key_kind : char {
+    run = 'r',
+    failures = 'f',
+    page = 'p',
+    idempotency = 'i',
+    answer = 'a'
+};
 
 class cache_key {
   public:
@@ -38,6 +44,10 @@ class cache_key {
     // kept under it (24 h) and replayed.
     static cache_key for_idempotency(std::string_view caller, std::string_view source,
                                      std::string_view key);
+
+    // A finished answer of the facade, per caller (API key name) and the request's query
+    // text; kept by the process that made it (see api/list_answers.hpp).
+    static cache_key for_answer(std::string_view caller, std::string_view query);
 
     key_kind kind() const { return kind_; }
     const std::string& source() const { return source_; }  // for per-source policy

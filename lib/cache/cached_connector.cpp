@@ -20,6 +20,7 @@ connector_error unreadable(std::string what) {
 connectors::cache_note note_of(const lookup& l) {
     connectors::cache_note n;
     n.age = l.age;
+    if (l.value && l.status != lookup_status::stale) n.fresh_until = l.value->fresh_until;
     switch (l.status) {
         case lookup_status::hit:
             n.how = connectors::cache_note::kind::hit;
@@ -44,7 +45,11 @@ asio::awaitable<fetch_outcome> fetch_page(std::shared_ptr<connectors::connector>
                                           milliseconds ttl) {
     auto got = co_await inner->list(std::move(q), std::move(position), limit, deadline);
     if (!got.ok()) co_return fetch_outcome::failure(std::move(got.error));
-    co_return fetch_outcome::success(fill{page_to_bytes(*got.value), ttl});
+    fill f;
+    f.value = page_to_bytes(*got.value);
+    f.ttl = ttl;
+    f.decoded = std::make_shared<const connectors::run_page>(std::move(*got.value));
+    co_return fetch_outcome::success(std::move(f));
 }
 
 asio::awaitable<fetch_outcome> fetch_run(std::shared_ptr<connectors::connector> inner,
@@ -52,9 +57,12 @@ asio::awaitable<fetch_outcome> fetch_run(std::shared_ptr<connectors::connector> 
                                          connectors::clock::time_point deadline) {
     auto got = co_await inner->get(std::move(native_id), deadline);
     if (!got.ok()) co_return fetch_outcome::failure(std::move(got.error));
-    auto ttl = c->policy().run_ttl(inner->source().name, *got.value);
-    co_return fetch_outcome::success(
-        fill{boost::json::serialize(model::to_json(*got.value, true)), ttl});
+    fill f;
+    f.ttl = c->policy().run_ttl(inner->source().name, *got.value);
+    f.value = run_to_bytes(*got.value);
+    f.variant = boost::json::serialize(model::to_json(*got.value, false));
+    f.decoded = std::make_shared<const model::run>(std::move(*got.value));
+    co_return fetch_outcome::success(std::move(f));
 }
 
 asio::awaitable<fetch_outcome> fetch_failures(std::shared_ptr<connectors::connector> inner,
@@ -69,12 +77,17 @@ asio::awaitable<fetch_outcome> fetch_failures(std::shared_ptr<connectors::connec
         fill{boost::json::serialize(boost::json::value_from(*got.value)), ttl});
 }
 
-// The lookup as an outcome: the failure, or the value read back by `parse`.
+// The lookup as an outcome: the failure, or the value: the fetch's own when this caller's
+// flight kept it, else read back from the bytes by `parse`.
 template <class T, class Parse>
 outcome<T> answer(const lookup& l, Parse parse, const char* what) {
     if (!l.ok())  // the cache serves stale only for the vendor's own failures
         return outcome<T>::failure(l.error.value_or(unreadable(what)));
-    auto value = parse(l.value->value);
+    std::optional<T> value;
+    if (l.decoded)
+        value = *std::static_pointer_cast<const T>(l.decoded);
+    else
+        value = parse(l.value->value);
     if (!value) return outcome<T>::failure(unreadable(what));
     auto o = outcome<T>::success(std::move(*value));
     o.cache = note_of(l);
@@ -82,6 +95,17 @@ outcome<T> answer(const lookup& l, Parse parse, const char* what) {
 }
 
 }  // namespace
+
+std::string run_to_bytes(const model::run& r) {
+    return boost::json::serialize(model::to_json(r, true));
+}
+
+std::optional<model::run> run_from_bytes(std::string_view bytes) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    if (ec) return std::nullopt;
+    return model::run_from_json(v);
+}
 
 std::string page_to_bytes(const connectors::run_page& p) {
     boost::json::object o;
@@ -139,13 +163,35 @@ asio::awaitable<outcome<model::run>> cached_connector::get(std::string native_id
     };
     auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
     lookup l = co_await std::move(pending);
-    auto parse = [](std::string_view bytes) -> std::optional<model::run> {
-        boost::system::error_code ec;
-        auto v = boost::json::parse(bytes, ec);
-        if (ec) return std::nullopt;
-        return model::run_from_json(v);
+    co_return answer<model::run>(l, run_from_bytes, "run");
+}
+
+asio::awaitable<outcome<connectors::run_json>> cached_connector::get_json(
+    std::string native_id, connectors::clock::time_point deadline, bool include_raw) {
+    auto key = cache_key::for_run(source().name, native_id);
+    fetch_fn fetch = [inner = inner_, c = cache_, native_id, deadline] {
+        return fetch_run(inner, c, native_id, deadline);
     };
-    co_return answer<model::run>(l, parse, "run");
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    lookup l = co_await std::move(pending);
+    if (!l.ok())
+        co_return outcome<connectors::run_json>::failure(l.error.value_or(unreadable("run")));
+    // The entry's bytes are the run with its raw object (run_to_bytes); its variant, when its
+    // producer kept one, is the run without. Anything else is derived from the bytes.
+    const entry& e = *l.value;
+    connectors::run_json out;
+    if (include_raw) {
+        out = {e.value, e.etag};
+    } else if (!e.variant.empty()) {
+        out = {e.variant, e.variant_etag};
+    } else {
+        auto run = run_from_bytes(e.value);
+        if (!run) co_return outcome<connectors::run_json>::failure(unreadable("run"));
+        out.body = boost::json::serialize(model::to_json(*run, false));
+    }
+    auto o = outcome<connectors::run_json>::success(std::move(out));
+    o.cache = note_of(l);
+    co_return o;
 }
 
 asio::awaitable<outcome<std::vector<model::test_failure>>> cached_connector::failures(

@@ -21,6 +21,10 @@ class cached_connector final : public connectors::connector {
         connectors::clock::time_point deadline) override;
     boost::asio::awaitable<connectors::outcome<model::run>> get(
         std::string native_id, connectors::clock::time_point deadline) override;
+    // A hit answers the entry's bytes as they are (no parse): the run with its raw object is
+    // the entry's value, without it the entry's variant.
+    boost::asio::awaitable<connectors::outcome<connectors::run_json>> get_json(
+        std::string native_id, connectors::clock::time_point deadline, bool include_raw) override;
     boost::asio::awaitable<connectors::outcome<std::vector<model::test_failure>>> failures(
         std::string native_id, connectors::clock::time_point deadline) override;
     // Writes go straight through; the cached run is dropped so the next read sees the change.
@@ -38,6 +42,11 @@ class cached_connector final : public connectors::connector {
     std::shared_ptr<connectors::connector> inner_;
     std::shared_ptr<cache> cache_;
 };
+
+// The bytes a run is cached as (model::to_json(r, true) serialized), and back (nullopt when
+// they are not a run).
+std::string run_to_bytes(const model::run& r);
+std::optional<model::run> run_from_bytes(std::string_view bytes);
 
 // The bytes a page is cached as, and back (nullopt when they are not a page).
 std::string page_to_bytes(const connectors::run_page& p);

@@ -17,8 +17,14 @@ using clock_fn = std::function<time_point()>;
 inline time_point system_now() { return std::chrono::system_clock::now(); }
 
 struct entry {
-    std::string value;       // the serialized bytes
-    std::string etag;        // make_etag(value), unquoted
+    std::string value;  // the serialized bytes
+    std::string etag;   // make_etag(value), unquoted
+    // A second serialized form of the same value that its producer kept alongside (for a run:
+    // its JSON without the vendor's raw object, as most answers send it), with its ETag; both
+    // empty when there is none. Held by this process only: a store shared with other
+    // processes keeps `value` alone, and readers fall back to deriving it from `value`.
+    std::string variant;
+    std::string variant_etag;
     time_point stored_at{};  // when fetched from upstream
     time_point fresh_until{};
     time_point stale_until{};  // >= fresh_until; the store drops the entry after it
@@ -36,10 +42,11 @@ std::string make_etag(std::string_view bytes);
 // The tag as the ETag header carries it: "\"<tag>\"".
 std::string quoted_etag(std::string_view etag);
 
-// An entry for `value` stored at `now`: fresh for `ttl`, then servable stale for
-// `stale_window` more. Computes the ETag.
+// An entry for `value` (and its `variant`, if any) stored at `now`: fresh for `ttl`, then
+// servable stale for `stale_window` more. Computes the ETags.
 std::shared_ptr<const entry> make_entry(std::string value, time_point now,
                                         std::chrono::milliseconds ttl,
-                                        std::chrono::milliseconds stale_window);
+                                        std::chrono::milliseconds stale_window,
+                                        std::string variant = {});
 
 }  // namespace runhub::cache

@@ -17,6 +17,7 @@ std::size_t memory_store::heap_bytes(std::size_t capacity) {
 
 std::size_t memory_store::charge(std::string_view key, const entry& e) {
     return heap_bytes(key.size()) + heap_bytes(e.value.capacity()) + heap_bytes(e.etag.capacity()) +
+           heap_bytes(e.variant.capacity()) + heap_bytes(e.variant_etag.capacity()) +
            entry_overhead;
 }
 

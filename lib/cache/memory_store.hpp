@@ -27,8 +27,8 @@ struct memory_store_options {
 class memory_store final : public store {
   public:
     // Heap per entry besides the key, value and ETag blocks (x86-64, libstdc++, glibc):
-    // list node 80 + hash node 48 + shared entry block 112 + bucket array ~16.
-    static constexpr std::size_t entry_overhead = 256;
+    // list node 80 + hash node 48 + shared entry block 176 + bucket array ~16.
+    static constexpr std::size_t entry_overhead = 320;
 
     explicit memory_store(memory_store_options options = {});
 

@@ -139,6 +139,7 @@ void read_cache(json_reader& r, cache_settings& c) {
     if (c.backend == "redis" && c.redis_url.rfind("redis://", 0) != 0)
         r.add_problem("redis_url", "must be redis://HOST:PORT[/DB] when backend is redis");
     read_size(r, "max_bytes", c.max_bytes, 1 << 20, 1LL << 40);
+    read_size(r, "answer_max_bytes", c.answer_max_bytes, 0, 1LL << 40);
     read_ttl(r, c.ttl);
 }
 

@@ -29,6 +29,9 @@ struct cache_settings {
     std::string backend = "memory";  // memory | redis
     std::string redis_url;           // redis://host:port[/db] when backend is redis
     std::size_t max_bytes = std::size_t(64) * 1024 * 1024;  // the memory store's bound
+    // The bound of the finished list answers kept in this process (api/list_answers.hpp);
+    // 0 turns that off.
+    std::size_t answer_max_bytes = std::size_t(16) * 1024 * 1024;
     ttl_settings ttl;  // defaults: terminal 1 h, active 2 s, list page 5 s, stale window 10 min
 };
 

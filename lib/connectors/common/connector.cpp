@@ -1,5 +1,6 @@
 #include "connectors/common/connector.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
@@ -29,6 +30,17 @@ connector_error cannot(std::string_view vendor, std::string_view what) {
 boost::asio::awaitable<outcome<trigger_result>> connector::trigger(trigger_request,
                                                                    clock::time_point) {
     co_return outcome<trigger_result>::failure(cannot(source().vendor, "start runs"));
+}
+
+boost::asio::awaitable<outcome<run_json>> connector::get_json(std::string native_id,
+                                                              clock::time_point deadline,
+                                                              bool include_raw) {
+    auto got = co_await get(std::move(native_id), deadline);
+    if (!got.ok()) co_return outcome<run_json>::failure(std::move(got.error));
+    auto out = outcome<run_json>::success(
+        run_json{boost::json::serialize(model::to_json(*got.value, include_raw)), {}});
+    out.cache = std::move(got.cache);
+    co_return out;
 }
 
 boost::asio::awaitable<outcome<model::run>> connector::cancel(std::string, clock::time_point) {

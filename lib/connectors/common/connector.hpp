@@ -75,6 +75,8 @@ struct cache_note {
     std::chrono::seconds age{0};  // of the value (RFC 9111 Age)
     // stale: the failure that made the cache serve an expired value
     std::optional<connector_error> stale_because;
+    // hit or miss: until when the cached value stays fresh (wall clock)
+    std::optional<std::chrono::system_clock::time_point> fresh_until;
 };
 
 template <class T>
@@ -112,6 +114,12 @@ struct webhook_event {
     bool refresh = false;
 };
 
+// A run serialized as the API sends it, and its ETag (unquoted; empty: not computed yet).
+struct run_json {
+    std::string body;
+    std::string etag;
+};
+
 class connector {
   public:
     virtual ~connector() = default;
@@ -127,6 +135,12 @@ class connector {
                                                             clock::time_point deadline) = 0;
     virtual boost::asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
         std::string native_id, clock::time_point deadline) = 0;
+    // The run as GET /v1/runs/{id} sends it: model::to_json(run, include_raw), serialized.
+    // Default: get() and serialize; a layer that keeps runs serialized (the cache) answers
+    // with the bytes it holds and their ETag.
+    virtual boost::asio::awaitable<outcome<run_json>> get_json(std::string native_id,
+                                                               clock::time_point deadline,
+                                                               bool include_raw);
 
     // Starts a run. Default: the vendor cannot (unsupported). Not idempotent by itself: the
     // facade deduplicates by Idempotency-Key; never retried on an ambiguous failure.
