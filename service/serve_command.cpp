@@ -170,6 +170,7 @@ int run_serve(const serve_flags& flags) {
     api::add_openapi_route(*routes);
 
     cfg.server.name = "facade";
+    cfg.server.one_thread = threads == 1;
     http::server srv(io, cfg.server, routes, metrics);
     try {
         srv.listen(listen->host, listen->port);

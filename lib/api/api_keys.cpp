@@ -3,8 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <atomic>
 #include <stdexcept>
 
 #include "config/config.hpp"
@@ -17,17 +19,56 @@ bool principal::has_scope(std::string_view scope) const {
     return false;
 }
 
-key_store::key_store() : pepper_(32, '\0') {
+namespace {
+
+std::atomic<std::uint64_t> next_store_id{1};
+
+// An HMAC-SHA256 context keyed with one store's pepper, one per thread: keying it (and fetching
+// the algorithm) is most of the cost of a short MAC, so it is done once per thread and store,
+// and each hash only re-initializes it with the key it already holds.
+struct keyed_mac {
+    std::uint64_t store = 0;  // whose pepper it holds (0: none yet)
+    EVP_MAC_CTX* ctx = nullptr;
+    ~keyed_mac() { EVP_MAC_CTX_free(ctx); }
+};
+
+EVP_MAC* hmac_algorithm() {
+    static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    return mac;
+}
+
+}  // namespace
+
+key_store::key_store() : pepper_(32, '\0'), id_(next_store_id.fetch_add(1)) {
     if (RAND_bytes(reinterpret_cast<unsigned char*>(pepper_.data()),
                    static_cast<int>(pepper_.size())) != 1)
         throw std::runtime_error("no randomness for the API key store");
 }
 
 key_store::digest key_store::hash(std::string_view key) const {
+    thread_local keyed_mac mac;
     digest d{};
-    unsigned int len = 0;
-    HMAC(EVP_sha256(), pepper_.data(), static_cast<int>(pepper_.size()),
-         reinterpret_cast<const unsigned char*>(key.data()), key.size(), d.data(), &len);
+    std::size_t len = 0;
+    char digest_name[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest_name, 0),
+                           OSSL_PARAM_construct_end()};
+    bool ok = hmac_algorithm() != nullptr;
+    if (ok && mac.store != id_) {
+        EVP_MAC_CTX_free(mac.ctx);
+        mac.store = 0;
+        mac.ctx = EVP_MAC_CTX_new(hmac_algorithm());
+        ok =
+            mac.ctx && EVP_MAC_init(mac.ctx, reinterpret_cast<const unsigned char*>(pepper_.data()),
+                                    pepper_.size(), params) == 1;
+        if (ok) mac.store = id_;
+    } else if (ok) {
+        ok = EVP_MAC_init(mac.ctx, nullptr, 0, nullptr) == 1;  // same key, fresh state
+    }
+    ok = ok &&
+         EVP_MAC_update(mac.ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size()) ==
+             1 &&
+         EVP_MAC_final(mac.ctx, d.data(), &len, d.size()) == 1 && len == d.size();
+    if (!ok) throw std::runtime_error("HMAC-SHA256 failed");
     return d;
 }
 

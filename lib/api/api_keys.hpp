@@ -3,6 +3,7 @@
 // only as HMAC-SHA256 digests under a random per-process key, and a presented key is compared
 // against every entry in constant time. Immutable after start-up; thread-safe to read.
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,6 +45,7 @@ class key_store {
         principal who;
     };
     std::string pepper_;  // random per process: digests are useless outside it
+    std::uint64_t id_;    // tells stores apart for the per-thread keyed HMAC context
     std::vector<entry> entries_;
 };
 

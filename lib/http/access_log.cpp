@@ -3,9 +3,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <string>
 
 namespace runhub::http {
 
@@ -21,26 +22,66 @@ std::shared_ptr<spdlog::logger>& logger_slot() {
     return logger;
 }
 const std::shared_ptr<spdlog::logger>& access_logger() { return logger_slot(); }
+
+// `s` as a JSON string, quotes included (RFC 8259: '"', '\\' and control characters escaped;
+// other bytes as they are, as Boost.JSON writes them).
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (c < 0x20) {
+            out += "\\u00";
+            out += hex[c >> 4];
+            out += hex[c & 0xF];
+        } else {
+            out += ch;
+        }
+    }
+    out += '"';
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    append_json_string(out, value);
+}
+
+void append_field(std::string& out, std::string_view name, std::int64_t value) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+    out += std::to_string(value);
+}
+
 }  // namespace
 
 void log_access(const access_entry& e) {
     const auto& logger = access_logger();
     if (!logger->should_log(spdlog::level::info)) return;
-    boost::json::object line;
+    // Written field by field (one buffer, no JSON tree): this runs for every request.
+    thread_local std::string line;
+    line.clear();
     auto now = std::chrono::system_clock::now();
-    line["ts_ms"] =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-    line["server"] = e.server;
-    line["request_id"] = e.request_id;
-    line["method"] = e.method;
-    line["path"] = e.path;
-    line["route"] = e.route;
-    line["status"] = e.status;
-    line["bytes"] = e.bytes;
-    // Integral microseconds: Boost.JSON 1.81 prints doubles in exponent form.
-    line["latency_us"] = static_cast<std::int64_t>(std::llround(e.latency_ms * 1000.0));
-    line["remote"] = e.remote;
-    logger->info(boost::json::serialize(line));
+    line += "{\"ts_ms\":";
+    line += std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+    append_field(line, "server", e.server);
+    append_field(line, "request_id", e.request_id);
+    append_field(line, "method", e.method);
+    append_field(line, "path", e.path);
+    append_field(line, "route", e.route);
+    append_field(line, "status", std::int64_t{e.status});
+    append_field(line, "bytes", static_cast<std::int64_t>(e.bytes));
+    append_field(line, "latency_us",
+                 static_cast<std::int64_t>(std::llround(e.latency_ms * 1000.0)));
+    append_field(line, "remote", e.remote);
+    line += '}';
+    logger->info(std::string_view(line));
 }
 
 }  // namespace runhub::http

@@ -333,15 +333,23 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
                        int status, std::size_t bytes, clock::time_point started,
                        std::string_view request_id) {
         auto elapsed = std::chrono::duration<double>(clock::now() - started).count();
-        auto& m = *srv_->metrics;
-        m.get_counter("runhub_http_requests_total", "HTTP requests by route and status",
-                      {{"server", srv_->opts.name},
-                       {"route", std::string(route)},
-                       {"status", std::to_string(status)}})
-            .inc();
-        m.get_histogram("runhub_http_request_duration_seconds", "HTTP request latency by route",
-                        {{"server", srv_->opts.name}, {"route", std::string(route)}})
-            .observe(elapsed);
+        // The series of the last (route, status) are kept: a keep-alive connection mostly asks
+        // the same again, and the registry's series live as long as it does.
+        if (!counted_ || counted_route_ != route || counted_status_ != status) {
+            auto& m = *srv_->metrics;
+            counted_ =
+                &m.get_counter("runhub_http_requests_total", "HTTP requests by route and status",
+                               {{"server", srv_->opts.name},
+                                {"route", std::string(route)},
+                                {"status", std::to_string(status)}});
+            timed_ = &m.get_histogram("runhub_http_request_duration_seconds",
+                                      "HTTP request latency by route",
+                                      {{"server", srv_->opts.name}, {"route", std::string(route)}});
+            counted_route_ = std::string(route);
+            counted_status_ = status;
+        }
+        counted_->inc();
+        timed_->observe(elapsed);
         if (srv_->opts.access_log)
             log_access({srv_->opts.name, request_id, method, path, route, status, bytes,
                         elapsed * 1000.0, remote_});
@@ -354,6 +362,10 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     std::uint64_t id_ = 0;
     bool keep_alive_ = true;
     unsigned version_ = 11;
+    counter* counted_ = nullptr;  // runhub_http_requests_total{route=counted_route_, status=...}
+    histogram* timed_ = nullptr;
+    std::string counted_route_;
+    int counted_status_ = 0;
 };
 
 template <class Stream>

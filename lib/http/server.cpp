@@ -90,8 +90,14 @@ namespace {
 asio::awaitable<void> accept_loop(std::shared_ptr<server::impl> srv) {
     for (;;) {
         boost::system::error_code ec;
-        tcp::socket socket = co_await srv->acceptor.async_accept(
-            asio::make_strand(srv->io), asio::redirect_error(asio::use_awaitable, ec));
+        // One thread runs everything: a connection needs no strand of its own.
+        tcp::socket socket(srv->io);
+        if (srv->opts.one_thread)
+            socket = co_await srv->acceptor.async_accept(
+                srv->io.get_executor(), asio::redirect_error(asio::use_awaitable, ec));
+        else
+            socket = co_await srv->acceptor.async_accept(
+                asio::make_strand(srv->io), asio::redirect_error(asio::use_awaitable, ec));
         if (ec == asio::error::operation_aborted || srv->stopping() || !srv->acceptor.is_open())
             co_return;
         if (ec) {

@@ -31,6 +31,9 @@ struct server_options {
     std::chrono::milliseconds drain_timeout{10'000};   // in-flight requests get this on shutdown
     bool access_log = true;       // one JSON line per request on the "access" logger
     std::string name = "runhub";  // tells servers apart in logs ("facade", "sandbox-<vendor>")
+    // Only one thread runs the io_context (`serve --threads 1`): connections then run on its
+    // executor directly instead of a strand each. Not read from the config file.
+    bool one_thread = false;
 };
 
 // Thread-safety: listen() and use_tls() before running the io_context; shutdown() and the
