@@ -9,7 +9,7 @@ RUN bash deploy/install-deps.sh \
 FROM debian:12
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 libhiredis0.14 \
+      libboost-json1.81.0 libboost-url1.81.0 libssl3 libspdlog1.10 libfmt9 libhiredis0.14 libjemalloc2 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home runhub

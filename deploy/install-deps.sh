@@ -11,6 +11,8 @@ packages=(
   # libboost-dev, which is 1.74 and conflicts)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libhiredis-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
+  # the runhub binary's allocator (service/CMakeLists.txt)
+  libjemalloc-dev
   # tests and benchmarks: a real redis-server, wrk, curl for the README's examples
   redis-server wrk curl jq ca-certificates
   # the OpenAPI document: YAML -> JSON at build time; the schema test's validator (draft 2020-12)
