@@ -268,7 +268,7 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               auto parts = model::parse_run_id(req.param("id"));
               std::shared_ptr<connectors::connector> c;
               connectors::outcome<model::run> got;
-              connectors::outcome<connectors::run_json> as_json;
+              connectors::outcome<connectors::serialized_run> as_json;
               const bool raw = query_param(req.query, "include") == "raw";
               std::optional<std::chrono::milliseconds> wait;
               std::optional<model::run_status> known;

@@ -166,7 +166,7 @@ asio::awaitable<outcome<model::run>> cached_connector::get(std::string native_id
     co_return answer<model::run>(l, run_from_bytes, "run");
 }
 
-asio::awaitable<outcome<connectors::run_json>> cached_connector::get_json(
+asio::awaitable<outcome<connectors::serialized_run>> cached_connector::get_json(
     std::string native_id, connectors::clock::time_point deadline, bool include_raw) {
     auto key = cache_key::for_run(source().name, native_id);
     fetch_fn fetch = [inner = inner_, c = cache_, native_id, deadline] {
@@ -175,21 +175,21 @@ asio::awaitable<outcome<connectors::run_json>> cached_connector::get_json(
     auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
     lookup l = co_await std::move(pending);
     if (!l.ok())
-        co_return outcome<connectors::run_json>::failure(l.error.value_or(unreadable("run")));
+        co_return outcome<connectors::serialized_run>::failure(l.error.value_or(unreadable("run")));
     // The entry's bytes are the run with its raw object (run_to_bytes); its variant, when its
     // producer kept one, is the run without. Anything else is derived from the bytes.
     const entry& e = *l.value;
-    connectors::run_json out;
+    connectors::serialized_run out;
     if (include_raw) {
         out = {e.value, e.etag};
     } else if (!e.variant.empty()) {
         out = {e.variant, e.variant_etag};
     } else {
         auto run = run_from_bytes(e.value);
-        if (!run) co_return outcome<connectors::run_json>::failure(unreadable("run"));
+        if (!run) co_return outcome<connectors::serialized_run>::failure(unreadable("run"));
         out.body = boost::json::serialize(model::to_json(*run, false));
     }
-    auto o = outcome<connectors::run_json>::success(std::move(out));
+    auto o = outcome<connectors::serialized_run>::success(std::move(out));
     o.cache = note_of(l);
     co_return o;
 }

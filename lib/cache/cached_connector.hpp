@@ -23,7 +23,7 @@ class cached_connector final : public connectors::connector {
         std::string native_id, connectors::clock::time_point deadline) override;
     // A hit answers the entry's bytes as they are (no parse): the run with its raw object is
     // the entry's value, without it the entry's variant.
-    boost::asio::awaitable<connectors::outcome<connectors::run_json>> get_json(
+    boost::asio::awaitable<connectors::outcome<connectors::serialized_run>> get_json(
         std::string native_id, connectors::clock::time_point deadline, bool include_raw) override;
     boost::asio::awaitable<connectors::outcome<std::vector<model::test_failure>>> failures(
         std::string native_id, connectors::clock::time_point deadline) override;

@@ -235,6 +235,33 @@ TEST(ApiKeysUnit, ScopesAndMatching) {
     EXPECT_EQ(keys.find("reader-key-12"), nullptr);
 }
 
+// Each thread keeps one HMAC context keyed with one store's pepper: stores used in turn on one
+// thread (and a store made where another one was) must each match only their own keys.
+TEST(ApiKeysUnit, StoresUsedInTurnOnOneThreadMatchOnlyTheirOwnKeys) {
+    auto a = std::make_unique<api::key_store>();
+    auto b = std::make_unique<api::key_store>();
+    a->add("a", "key-of-store-a", {"runs:read"}, std::nullopt);
+    b->add("b", "key-of-store-b", {"runs:read"}, std::nullopt);
+    for (int round = 0; round < 3; ++round) {
+        ASSERT_NE(a->find("key-of-store-a"), nullptr);
+        EXPECT_EQ(a->find("key-of-store-b"), nullptr);
+        ASSERT_NE(b->find("key-of-store-b"), nullptr);
+        EXPECT_EQ(b->find("key-of-store-a"), nullptr);
+    }
+    a.reset();
+    auto c = std::make_unique<api::key_store>();  // may reuse a's address
+    c->add("c", "key-of-store-c", {"runs:read"}, std::nullopt);
+    EXPECT_EQ(c->find("key-of-store-a"), nullptr);
+    ASSERT_NE(c->find("key-of-store-c"), nullptr);
+    EXPECT_EQ(c->find("key-of-store-c")->name, "c");
+    // And from another thread (its own context).
+    const api::principal* seen = nullptr;
+    std::thread t([&] { seen = b->find("key-of-store-b"); });
+    t.join();
+    ASSERT_NE(seen, nullptr);
+    EXPECT_EQ(seen->name, "b");
+}
+
 TEST(SourceBudget, ACallWaitsForTheBudgetWithinTheDeadlineOrIsNotSent) {
     // One call a second, two at once; the answer is due within 600 ms.
     facade f(R"(, "api": {"request_timeout_ms": 600},

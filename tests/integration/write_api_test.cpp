@@ -73,6 +73,37 @@ TEST(WriteApi, TriggerOnZofAnswers201WithLocationAndTheRunIsReadable) {
     EXPECT_EQ(page.at("data").at(0).at("id"), run.at("id"));  // the newest
 }
 
+// Issue 6, point 8: a run started on each vendor that can is then seen by GET and in the list;
+// Buildkite Test Engine cannot start runs (501, saying so).
+TEST(WriteApi, TriggerOnEachVendorThatCanThenSeeTheRunInGetAndList) {
+    facade f;
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
+    const std::map<std::string, std::string> targets = {
+        {"sofy", R"({"schedule_guid":")" + f.scope_of("sofy", "schedule_guid") +
+                     R"(","app_hash":")" + f.scope_of("sofy", "app_hash") + R"("})"},
+        {"testerarmy", R"({"prompt":"log in and open the dashboard"})"},
+        {"testmo", R"({"name":"nightly from the facade test"})"},
+        {"zof", zof_target(f)},
+    };
+    for (const auto& [source, target] : targets) {
+        auto r = f.post(c, "/v1/runs", R"({"source":")" + source + R"(","target":)" + target + "}");
+        ASSERT_TRUE(r.status == 201 || r.status == 202) << source << ": " << r.body;
+        std::string id(boost::json::parse(r.body).at("id").as_string());
+        EXPECT_EQ(id.rfind(source + ":", 0), 0u) << id;
+        EXPECT_EQ(r.header("location"), "/v1/runs/" + id);
+        EXPECT_EQ(f.get_json(c, r.header("location"), 200).at("id").as_string(), id) << source;
+        auto page = f.get_json(c, "/v1/runs?limit=50&source=" + source, 200);
+        bool listed = false;
+        for (const auto& run : page.at("data").as_array())
+            listed = listed || run.at("id").as_string() == id;
+        EXPECT_TRUE(listed) << source << " did not list " << id;
+    }
+    auto bk = f.post(c, "/v1/runs", R"({"source":"buildkite","target":{}})");
+    EXPECT_EQ(bk.status, 501) << bk.body;
+    EXPECT_NE(bk.body.find("cannot start runs"), std::string::npos) << bk.body;
+}
+
 TEST(WriteApi, BadRequestsNameTheField) {
     facade f;
     ASSERT_NE(f.port(), 0) << f.process().err();

@@ -32,13 +32,13 @@ boost::asio::awaitable<outcome<trigger_result>> connector::trigger(trigger_reque
     co_return outcome<trigger_result>::failure(cannot(source().vendor, "start runs"));
 }
 
-boost::asio::awaitable<outcome<run_json>> connector::get_json(std::string native_id,
-                                                              clock::time_point deadline,
-                                                              bool include_raw) {
+boost::asio::awaitable<outcome<serialized_run>> connector::get_json(std::string native_id,
+                                                                    clock::time_point deadline,
+                                                                    bool include_raw) {
     auto got = co_await get(std::move(native_id), deadline);
-    if (!got.ok()) co_return outcome<run_json>::failure(std::move(got.error));
-    auto out = outcome<run_json>::success(
-        run_json{boost::json::serialize(model::to_json(*got.value, include_raw)), {}});
+    if (!got.ok()) co_return outcome<serialized_run>::failure(std::move(got.error));
+    auto out = outcome<serialized_run>::success(
+        serialized_run{boost::json::serialize(model::to_json(*got.value, include_raw)), {}});
     out.cache = std::move(got.cache);
     co_return out;
 }

@@ -115,7 +115,7 @@ struct webhook_event {
 };
 
 // A run serialized as the API sends it, and its ETag (unquoted; empty: not computed yet).
-struct run_json {
+struct serialized_run {
     std::string body;
     std::string etag;
 };
@@ -138,9 +138,9 @@ class connector {
     // The run as GET /v1/runs/{id} sends it: model::to_json(run, include_raw), serialized.
     // Default: get() and serialize; a layer that keeps runs serialized (the cache) answers
     // with the bytes it holds and their ETag.
-    virtual boost::asio::awaitable<outcome<run_json>> get_json(std::string native_id,
-                                                               clock::time_point deadline,
-                                                               bool include_raw);
+    virtual boost::asio::awaitable<outcome<serialized_run>> get_json(std::string native_id,
+                                                                     clock::time_point deadline,
+                                                                     bool include_raw);
 
     // Starts a run. Default: the vendor cannot (unsupported). Not idempotent by itself: the
     // facade deduplicates by Idempotency-Key; never retried on an ambiguous failure.
