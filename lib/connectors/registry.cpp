@@ -50,9 +50,12 @@ const std::vector<scope_rule>& scope_rules() {
 
 http::budget_options default_budget(std::string_view vendor) {
     // vendor-notes 4.6 (Buildkite: org limit; the newer per-user 50/min is not assumed) and
-    // 5.6 (Zof: "typical 100 requests/minute per organization").
-    if (vendor == "buildkite") return {.per_minute = 200, .burst = 200};
-    if (vendor == "zof") return {.per_minute = 100, .burst = 100};
+    // 5.6 (Zof: "typical 100 requests/minute per organization"). A tenth of the quota is the
+    // burst and the rest the refill, so that no 60-second window, whatever the vendor counts
+    // in, sees more calls than the quota (a full bucket refilling at the quota would allow two
+    // quotas in the first minute).
+    if (vendor == "buildkite") return {.per_minute = 180, .burst = 20};
+    if (vendor == "zof") return {.per_minute = 90, .burst = 10};
     return {};
 }
 

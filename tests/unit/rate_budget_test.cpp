@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "connectors/registry.hpp"
+
 using namespace runhub::http;
 using namespace std::chrono_literals;
 
@@ -66,4 +70,26 @@ TEST(RateBudget, AVendorAtZeroGetsNoCallBeforeItsReset) {
     ASSERT_TRUE(w);
     EXPECT_GE(*w, 19s);
     EXPECT_LE(*w, 21s);
+}
+
+// The documented quotas are per minute, counted in windows runhub cannot see: with the default
+// budgets, a demand of several times the quota, sustained, gets no more calls than the quota
+// in any 60-second window (the first one included, when the bucket starts full).
+TEST(RateBudget, DefaultBudgetsKeepEverySixtySecondWindowWithinTheQuota) {
+    for (auto [vendor, quota] : {std::pair<const char*, int>{"buildkite", 200}, {"zof", 100}}) {
+        auto o = runhub::connectors::default_budget(vendor);
+        ASSERT_GT(o.per_minute, 0) << vendor;
+        auto t0 = rate_budget::clock::now();
+        rate_budget b(o, t0);
+        std::vector<std::chrono::milliseconds> sent;  // since t0
+        for (auto at = 0ms; at < 300s; at += 50ms)    // 1200 calls a minute offered
+            if (b.reserve(t0 + at, t0 + at) == 0ms) sent.push_back(at);
+        std::size_t most = 0;
+        for (std::size_t first = 0, last = 0; first < sent.size(); ++first) {
+            while (last < sent.size() && sent[last] < sent[first] + 60s) ++last;
+            most = std::max(most, last - first);
+        }
+        EXPECT_LE(most, static_cast<std::size_t>(quota)) << vendor;
+        EXPECT_GE(most, static_cast<std::size_t>(quota * 9 / 10)) << vendor << ": budget unused";
+    }
 }
