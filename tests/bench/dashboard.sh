@@ -9,7 +9,8 @@
 #   env: CLIENTS (50), RUNS (10), PERIOD_S (2), DURATION_S (60), SERVER_THREADS (1),
 #        PICK (newest: the RUNS newest running runs of all vendors, as a dashboard of "what runs
 #        now" shows them; spread: the running runs of each vendor taken in turn, as evenly as
-#        the vendors' running runs allow)
+#        the vendors' running runs allow; vendor:NAME: RUNS running runs of that vendor only),
+#        SANDBOX_BUDGET (PER_MINUTE:BURST for each sandbox source; none by default)
 #
 # Each client is a bash loop that, at its ticks (start + its offset + k * PERIOD_S; the 50
 # offsets spread evenly over one period, so the offered load is a steady
@@ -57,7 +58,16 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runhub: $BIN"
 
-"$BIN" serve --sandbox --sandbox-port-base 0 --sandbox-ca-out "$WORK/ca.pem" \
+# SANDBOX_BUDGET=PER_MINUTE:BURST gives each sandbox source an outbound budget (the sandbox's
+# sources have none by default; a configured Buildkite source gets 180:20 from its quota).
+CONFIG_ARGS=()
+if [[ -n ${SANDBOX_BUDGET:-} ]]; then
+    printf '{"sandbox": {"budget": {"per_minute": %d, "burst": %d}}}\n' \
+        "${SANDBOX_BUDGET%%:*}" "${SANDBOX_BUDGET##*:}" >"$WORK/budget.json"
+    CONFIG_ARGS=(--config "$WORK/budget.json")
+    echo "sandbox budget per source: $(cat "$WORK/budget.json")"
+fi
+"$BIN" serve "${CONFIG_ARGS[@]}" --sandbox --sandbox-port-base 0 --sandbox-ca-out "$WORK/ca.pem" \
     --listen 127.0.0.1:0 --threads "$SERVER_THREADS" >"$WORK/access.log" 2>"$WORK/serve.log" &
 SERVER_PID=$!
 PORT=
@@ -82,6 +92,9 @@ if [[ $PICK == spread ]]; then
     done | jq -s --argjson n "$RUNS" \
         '{data: ([range(0; $n) as $i | .[] | .data[$i] // empty] | .[:$n])}' >"$WORK/running.json"
     WHAT="round robin over GET /v1/runs?status=running&source=S for each vendor S"
+elif [[ $PICK == vendor:* ]]; then
+    facade_curl "$BASE/v1/runs?status=running&source=${PICK#vendor:}&limit=$RUNS" >"$WORK/running.json"
+    WHAT="GET /v1/runs?status=running&source=${PICK#vendor:}&limit=$RUNS"
 else
     facade_curl "$BASE/v1/runs?status=running&limit=$RUNS" >"$WORK/running.json"
     WHAT="GET /v1/runs?status=running&limit=$RUNS"
