@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,9 +45,15 @@ child_process::child_process(std::vector<std::string> argv, std::vector<std::str
     for (auto& e : env_store) envp.push_back(e.data());
     envp.push_back(nullptr);
 
+    const pid_t parent = getpid();
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+        // A test process that dies without running destructors (an ASan report, abort, a
+        // crash) takes its children with it instead of leaving servers running. Every child is
+        // started from a test's own (main) thread, which lives as long as the test process.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);  // the parent died before prctl
         int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int in = open("/dev/null", O_RDONLY);
