@@ -146,6 +146,12 @@ int run_serve(const serve_flags& flags) {
         problems.push_back({"cache.redis_url", *why});
     std::string sandbox_key;
     if (flags.sandbox) {
+        // The sandbox's own key is named "sandbox": a key's name is who it is (its cursors and
+        // kept list answers are bound to it), so no configured key may share it.
+        for (std::size_t i = 0; i < cfg.api_keys.size(); ++i)
+            if (cfg.api_keys[i].name == "sandbox")
+                problems.push_back({"api_keys[" + std::to_string(i) + "].name",
+                                    "\"sandbox\" is the name of --sandbox's own key"});
         if (const char* env = std::getenv("RUNHUB_API_KEY"); env && *env) {
             sandbox_key = env;
             if (sandbox_key.size() < min_api_key_chars)

@@ -74,6 +74,10 @@ key_store::digest key_store::hash(std::string_view key) const {
 
 void key_store::add(std::string name, std::string_view key, const std::vector<std::string>& scopes,
                     const std::optional<std::vector<std::string>>& sources) {
+    // A name is an identity (cursors and kept answers are bound to it): never two holders.
+    for (const auto& existing : entries_)
+        if (existing.who.name == name)
+            throw std::invalid_argument("two API keys are named " + name);
     entry e;
     e.d = hash(key);
     e.who.name = std::move(name);

@@ -30,6 +30,7 @@ class key_store {
   public:
     key_store();
     // `scopes` holds runs:read / runs:write; unknown scopes are ignored (config has checked).
+    // Names are identities: a second key of the same name throws std::invalid_argument.
     void add(std::string name, std::string_view key, const std::vector<std::string>& scopes,
              const std::optional<std::vector<std::string>>& sources);
     // The key's holder, or nullptr. Time does not depend on which entry matched, or how much of

@@ -233,6 +233,9 @@ TEST(ApiKeysUnit, ScopesAndMatching) {
     req.headers.set("Authorization", "Bearer writer-key-4567");
     EXPECT_EQ(refused("runs:read"), 401);
     EXPECT_EQ(keys.find("reader-key-12"), nullptr);
+    // A name is an identity (cursors and kept list answers are bound to it).
+    EXPECT_THROW(keys.add("reader", "another-key-789", {"runs:read"}, std::nullopt),
+                 std::invalid_argument);
 }
 
 // Each thread keeps one HMAC context keyed with one store's pepper: stores used in turn on one

@@ -182,3 +182,25 @@ TEST(ConfigSources, CheckReportsVendorScopeAndKeyProblems) {
     EXPECT_EQ(out.find("some-secret-token"), std::string::npos);
     std::remove(config.c_str());
 }
+
+// --sandbox adds its own key named "sandbox" (every source): a configured key of that name
+// would share its identity (cursors, kept list answers), so it is refused.
+TEST(ConfigSources, CheckRefusesAKeyNamedSandboxWithSandbox) {
+    const std::string config = temp_path("cfg-sandbox-key.json");
+    {
+        std::ofstream(config) << R"({"api_keys": [{"name": "sandbox", "key": {"env": "T_TOKEN"},
+                                     "scopes": ["runs:read"], "sources": ["zof"]}]})";
+    }
+    auto [code, out] =
+        test::run_process({"/usr/bin/env", "T_TOKEN=some-secret-token", RUNHUB_BINARY, "serve",
+                           "--config", config, "--sandbox", "--check"});
+    EXPECT_EQ(code, 2) << out;
+    EXPECT_NE(out.find("api_keys[0].name"), std::string::npos) << out;
+    auto [plain_code, plain_out] =
+        test::run_process({"/usr/bin/env", "T_TOKEN=some-secret-token", RUNHUB_BINARY, "serve",
+                           "--config", config, "--check"});
+    EXPECT_EQ(plain_code, 2) << "without --sandbox the key's source zof does not exist\n"
+                             << plain_out;
+    EXPECT_EQ(plain_out.find("api_keys[0].name"), std::string::npos) << plain_out;
+    std::remove(config.c_str());
+}
