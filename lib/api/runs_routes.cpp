@@ -194,8 +194,7 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               auto parsed = parse_runs_query(req.query);
               aggregate::list_request lr;
               boost::system::result<aggregate::list_result> result;
-              boost::json::object body;
-              boost::json::array data, reports;
+              boost::json::array reports;
               std::string answer;
               if (auto* bad = std::get_if<query_problem>(&parsed)) {
                   auto res = http::response::error(
@@ -246,14 +245,20 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                                                   req.request_id);
                   co_return res;
               }
-              for (const auto& run : result->data) data.push_back(model::to_json(run, false));
-              body["data"] = std::move(data);
-              if (result->next_cursor)
-                  body["next_cursor"] = *result->next_cursor;
-              else
-                  body["next_cursor"] = nullptr;
-              body["sources"] = std::move(reports);
-              answer = boost::json::serialize(body);
+              // {"data":[...],"next_cursor":...,"sources":[...]}, written run by run (no tree
+              // of the whole page).
+              answer = "{\"data\":[";
+              for (std::size_t i = 0; i < result->data.size(); ++i) {
+                  if (i) answer += ',';
+                  answer += model::serialize_run(result->data[i], false);
+              }
+              answer += "],\"next_cursor\":";
+              answer += result->next_cursor
+                            ? boost::json::serialize(boost::json::string_view(*result->next_cursor))
+                            : std::string("null");
+              answer += ",\"sources\":";
+              answer += boost::json::serialize(reports);
+              answer += '}';
               if (o.answers && failed + timed_out == 0 && result->cache.fresh_until)
                   o.answers->keep(who.name, req.query, answer, *result->cache.fresh_until,
                                   result->cache.age);
@@ -315,8 +320,7 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
                                                       req.request_id);
                   co_return upstream_failure(got.error, req.request_id);
               }
-              co_return conditional(req, boost::json::serialize(model::to_json(*got.value, raw)),
-                                    got.cache);
+              co_return conditional(req, model::serialize_run(*got.value, raw), got.cache);
           });
 
     r.add("GET", "/v1/runs/{id}/failures",

@@ -132,7 +132,7 @@ asio::awaitable<cache::fetch_outcome> apply_event(std::shared_ptr<connectors::co
         }
     }
     auto ttl = run_cache->policy().run_ttl(run.source, run);
-    auto bytes = boost::json::serialize(model::to_json(run, true));
+    auto bytes = model::serialize_run(run, true);
     key = cache::cache_key::for_run(run.source, run.native_id);
     auto put = run_cache->put(std::move(key), std::move(bytes), ttl);
     co_await std::move(put);

@@ -59,8 +59,9 @@ asio::awaitable<fetch_outcome> fetch_run(std::shared_ptr<connectors::connector> 
     if (!got.ok()) co_return fetch_outcome::failure(std::move(got.error));
     fill f;
     f.ttl = c->policy().run_ttl(inner->source().name, *got.value);
-    f.value = run_to_bytes(*got.value);
-    f.variant = boost::json::serialize(model::to_json(*got.value, false));
+    auto [without_raw, with_raw] = model::serialize_run_both(*got.value);
+    f.value = std::move(with_raw);
+    f.variant = std::move(without_raw);
     f.decoded = std::make_shared<const model::run>(std::move(*got.value));
     co_return fetch_outcome::success(std::move(f));
 }
@@ -96,9 +97,7 @@ outcome<T> answer(const lookup& l, Parse parse, const char* what) {
 
 }  // namespace
 
-std::string run_to_bytes(const model::run& r) {
-    return boost::json::serialize(model::to_json(r, true));
-}
+std::string run_to_bytes(const model::run& r) { return model::serialize_run(r, true); }
 
 std::optional<model::run> run_from_bytes(std::string_view bytes) {
     boost::system::error_code ec;
@@ -108,15 +107,17 @@ std::optional<model::run> run_from_bytes(std::string_view bytes) {
 }
 
 std::string page_to_bytes(const connectors::run_page& p) {
-    boost::json::object o;
-    boost::json::array runs;
-    for (const auto& r : p.runs) runs.push_back(model::to_json(r, true));
-    o["runs"] = std::move(runs);
-    if (p.next)
-        o["next"] = *p.next;
-    else
-        o["next"] = nullptr;
-    return boost::json::serialize(o);
+    // {"runs":[<run>,...],"next":<string or null>}, each run as serialize_run writes it (no
+    // tree of the whole page, no copy of the vendors' raw objects).
+    std::string out = "{\"runs\":[";
+    for (std::size_t i = 0; i < p.runs.size(); ++i) {
+        if (i) out += ',';
+        out += model::serialize_run(p.runs[i], true);
+    }
+    out += "],\"next\":";
+    out += p.next ? boost::json::serialize(boost::json::string_view(*p.next)) : "null";
+    out += '}';
+    return out;
 }
 
 std::optional<connectors::run_page> page_from_bytes(std::string_view bytes) {
@@ -187,7 +188,7 @@ asio::awaitable<outcome<connectors::serialized_run>> cached_connector::get_json(
     } else {
         auto run = run_from_bytes(e.value);
         if (!run) co_return outcome<connectors::serialized_run>::failure(unreadable("run"));
-        out.body = boost::json::serialize(model::to_json(*run, false));
+        out.body = model::serialize_run(*run, false);
     }
     auto o = outcome<connectors::serialized_run>::success(std::move(out));
     o.cache = note_of(l);

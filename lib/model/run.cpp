@@ -118,6 +118,27 @@ boost::json::value to_json(const run& r, bool include_raw) {
     return o;
 }
 
+std::pair<std::string, std::string> serialize_run_both(const run& r) {
+    std::pair<std::string, std::string> out;
+    out.first = boost::json::serialize(to_json(r, false));
+    if (!r.raw) {
+        out.second = out.first;
+        return out;
+    }
+    const std::string raw = boost::json::serialize(*r.raw);
+    out.second.reserve(out.first.size() + raw.size() + 8);
+    out.second.append(out.first, 0, out.first.size() - 1);  // without the closing '}'
+    out.second += ",\"raw\":";
+    out.second += raw;
+    out.second += '}';
+    return out;
+}
+
+std::string serialize_run(const run& r, bool include_raw) {
+    if (!include_raw || !r.raw) return boost::json::serialize(to_json(r, false));
+    return serialize_run_both(r).second;
+}
+
 namespace {
 
 // Reads members of one object, remembering whether every one had the expected shape.

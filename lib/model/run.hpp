@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "model/run_status.hpp"
 #include "model/timestamp.hpp"
@@ -61,6 +62,12 @@ bool newer_first(const run& a, const run& b);
 void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const run& r);
 // Adds "raw" when include_raw and the run has it.
 boost::json::value to_json(const run& r, bool include_raw);
+
+// serialize(to_json(r, include_raw)), the same bytes, without copying the vendor's raw object
+// into a new tree ("raw" is the last member: its own serialization is appended).
+std::string serialize_run(const run& r, bool include_raw);
+// Both forms at once (one tree built): {without raw, with raw}.
+std::pair<std::string, std::string> serialize_run_both(const run& r);
 // The inverse of to_json(r, true), for runs read back from a cache: nullopt when `v` is not a
 // run as to_json writes it (a missing member, a wrong type, an unknown status, a bad time).
 std::optional<run> run_from_json(const boost::json::value& v);

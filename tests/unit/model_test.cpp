@@ -154,3 +154,31 @@ TEST(TestFailure, ReadsBackWhatValueFromWrote) {
     v.as_object()["name"] = 1;
     EXPECT_FALSE(failure_from_json(v));
 }
+
+// serialize_run appends the raw object's own serialization instead of copying it into a tree:
+// the bytes must be exactly serialize(to_json(...)), with and without raw, with odd contents.
+TEST(RunJson, SerializeRunWritesExactlyWhatToJsonWould) {
+    runhub::model::run r;
+    r.id = "zof:run \"1\"";
+    r.source = "zof";
+    r.vendor = "zof";
+    r.native_id = "run \"1\"";
+    r.name = "caf\xC3\xA9 <b>\n";
+    r.status = runhub::model::run_status::failed;
+    r.terminal = true;
+    r.vendor_status = "failed";
+    r.branch = "main";
+    for (bool with_raw_object : {false, true}) {
+        if (with_raw_object)
+            r.raw = std::make_shared<const boost::json::value>(
+                boost::json::parse(R"({"id":"run \"1\"","nested":{"a":[1,2.5,null,"x"]}})"));
+        for (bool include_raw : {false, true}) {
+            EXPECT_EQ(runhub::model::serialize_run(r, include_raw),
+                      boost::json::serialize(runhub::model::to_json(r, include_raw)))
+                << with_raw_object << include_raw;
+        }
+        auto [without, with] = runhub::model::serialize_run_both(r);
+        EXPECT_EQ(without, boost::json::serialize(runhub::model::to_json(r, false)));
+        EXPECT_EQ(with, boost::json::serialize(runhub::model::to_json(r, true)));
+    }
+}

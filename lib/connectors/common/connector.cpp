@@ -38,7 +38,7 @@ boost::asio::awaitable<outcome<serialized_run>> connector::get_json(std::string 
     auto got = co_await get(std::move(native_id), deadline);
     if (!got.ok()) co_return outcome<serialized_run>::failure(std::move(got.error));
     auto out = outcome<serialized_run>::success(
-        serialized_run{boost::json::serialize(model::to_json(*got.value, include_raw)), {}});
+        serialized_run{model::serialize_run(*got.value, include_raw), {}});
     out.cache = std::move(got.cache);
     co_return out;
 }
