@@ -163,6 +163,22 @@ lookup fallback(cache::state& st, const std::shared_ptr<const entry>& cached, co
     return out;
 }
 
+// A flight no caller waits on (a background refresh), unless the key has one already.
+std::shared_ptr<flight> start_unwatched(cache::state& st, const cache_key& key) {
+    std::lock_guard lock(st.mu);
+    auto& slot = st.flights[key.str()];
+    if (slot) return nullptr;
+    slot = std::make_shared<flight>();
+    return slot;
+}
+
+connector_error budget_spent_error() {
+    connector_error err;
+    err.kind = http::upstream_error_kind::throttled;
+    err.detail = "the source's budget is spent: served stale while it refreshes";
+    return err;
+}
+
 connector_error deadline_error() {
     connector_error err;
     err.kind = http::upstream_error_kind::timeout;
@@ -202,7 +218,7 @@ cache::~cache() = default;
 const ttl_policy& cache::policy() const { return state_->policy; }
 
 asio::awaitable<lookup> cache::get(cache_key key, fetch_fn fetch,
-                                   connectors::clock::time_point deadline) {
+                                   connectors::clock::time_point deadline, bool prefer_stale) {
     auto st = state_;
     auto ex = co_await asio::this_coro::executor;
     auto lookup_call = st->backing->get(key);
@@ -215,6 +231,14 @@ asio::awaitable<lookup> cache::get(cache_key key, fetch_fn fetch,
     st->misses.fetch_add(1, std::memory_order_relaxed);
     if (connectors::clock::now() >= deadline)
         co_return fallback(*st, cached, deadline_error(), now);
+    if (prefer_stale && cached && cached->servable_stale(now)) {
+        // Answer what we have now; refresh it with a flight of its own unless one runs.
+        if (auto f = start_unwatched(*st, key)) {
+            auto run = run_flight(st, key, std::move(fetch), f);
+            asio::co_spawn(ex, std::move(run), asio::detached);
+        }
+        co_return fallback(*st, cached, budget_spent_error(), now);
+    }
 
     auto ch = std::make_shared<waiter_channel>(ex, 1);
     bool leader = false;

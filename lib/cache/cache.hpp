@@ -100,10 +100,14 @@ class cache {
 
     // The value under `key`: from the store when fresh, else from `fetch` (coalesced). Waits
     // at most until `deadline` for a flight (then: stale if it can, else a timeout failure).
+    // `prefer_stale` (the source's budget is spent: a call would wait for it): an expired entry
+    // still within its stale window is answered at once, marked stale (kind throttled), while
+    // a flight refreshes it in the background.
     // Throws boost::system::system_error (operation_aborted) when the caller is cancelled.
     boost::asio::awaitable<lookup> get(
         cache_key key, fetch_fn fetch,
-        connectors::clock::time_point deadline = connectors::clock::time_point::max());
+        connectors::clock::time_point deadline = connectors::clock::time_point::max(),
+        bool prefer_stale = false);
 
     // Stores `bytes` under `key`, fresh for `ttl`, as a fetch answering them would (e.g. a run
     // a webhook reported).

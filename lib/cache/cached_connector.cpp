@@ -141,7 +141,15 @@ std::optional<connectors::run_page> page_from_bytes(std::string_view bytes) {
 
 cached_connector::cached_connector(std::shared_ptr<connectors::connector> inner,
                                    std::shared_ptr<cache> c)
-    : inner_(std::move(inner)), cache_(std::move(c)) {}
+    : inner_(std::move(inner)),
+      cache_(std::move(c)),
+      monitored_(std::dynamic_pointer_cast<const connectors::monitored_connector>(inner_)) {}
+
+bool cached_connector::budget_spent() const {
+    if (!monitored_) return false;
+    auto b = monitored_->budget();
+    return b && b->tokens < 1.0;
+}
 
 asio::awaitable<outcome<connectors::run_page>> cached_connector::list(
     connectors::list_query q, std::string position, int limit,
@@ -151,7 +159,7 @@ asio::awaitable<outcome<connectors::run_page>> cached_connector::list(
     fetch_fn fetch = [inner = inner_, q, position, limit, deadline, ttl] {
         return fetch_page(inner, q, position, limit, deadline, ttl);
     };
-    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline, budget_spent());
     lookup l = co_await std::move(pending);
     co_return answer<connectors::run_page>(l, page_from_bytes, "page");
 }
@@ -162,7 +170,7 @@ asio::awaitable<outcome<model::run>> cached_connector::get(std::string native_id
     fetch_fn fetch = [inner = inner_, c = cache_, native_id, deadline] {
         return fetch_run(inner, c, native_id, deadline);
     };
-    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline, budget_spent());
     lookup l = co_await std::move(pending);
     co_return answer<model::run>(l, run_from_bytes, "run");
 }
@@ -173,7 +181,7 @@ asio::awaitable<outcome<connectors::serialized_run>> cached_connector::get_json(
     fetch_fn fetch = [inner = inner_, c = cache_, native_id, deadline] {
         return fetch_run(inner, c, native_id, deadline);
     };
-    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline, budget_spent());
     lookup l = co_await std::move(pending);
     if (!l.ok())
         co_return outcome<connectors::serialized_run>::failure(l.error.value_or(unreadable("run")));
@@ -201,7 +209,7 @@ asio::awaitable<outcome<std::vector<model::test_failure>>> cached_connector::fai
     fetch_fn fetch = [inner = inner_, c = cache_, native_id, deadline] {
         return fetch_failures(inner, c, native_id, deadline);
     };
-    auto pending = cache_->get(std::move(key), std::move(fetch), deadline);
+    auto pending = cache_->get(std::move(key), std::move(fetch), deadline, budget_spent());
     lookup l = co_await std::move(pending);
     auto parse = [](std::string_view bytes) -> std::optional<std::vector<model::test_failure>> {
         boost::system::error_code ec;

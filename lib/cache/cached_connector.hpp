@@ -8,6 +8,7 @@
 
 #include "cache/cache.hpp"
 #include "connectors/common/connector.hpp"
+#include "connectors/common/monitored_connector.hpp"
 
 namespace runhub::cache {
 
@@ -39,8 +40,14 @@ class cached_connector final : public connectors::connector {
     }
 
   private:
+    // Whether the source's budget has no call left right now (an expired entry is then answered
+    // stale at once while it refreshes, instead of waiting for the budget).
+    bool budget_spent() const;
+
     std::shared_ptr<connectors::connector> inner_;
     std::shared_ptr<cache> cache_;
+    // The inner connector when it is the source's monitored one (it knows the budget).
+    std::shared_ptr<const connectors::monitored_connector> monitored_;
 };
 
 // The bytes a run is cached as (model::to_json(r, true) serialized), and back (nullopt when

@@ -443,3 +443,66 @@ TEST(Cache, ADeadlineAlreadyPastServesStaleWithoutAsking) {
 
 }  // namespace
 }  // namespace runhub::cache
+
+namespace runhub::cache {
+namespace {
+
+// prefer_stale (the source's budget is spent): an expired entry within its window is answered
+// at once, marked stale (throttled), while one background flight refreshes it; with nothing
+// servable the caller waits for the fetch as usual.
+TEST(Cache, PreferStaleAnswersTheExpiredEntryAtOnceAndRefreshesBehind) {
+    fake_clock fc;
+    cache c(std::make_shared<memory_store>(memory_store_options{1 << 20, fc.fn()}),
+            options_with(fc));
+    fake_upstream up;
+    asio::io_context io;
+    auto first = get_one(io, c, run_key, up.fn());
+    ASSERT_EQ(first.status, lookup_status::miss);
+    fc.advance(3s);  // expired, within the stale window
+    up.latency = 200ms;
+
+    ending out;
+    auto task = c.get(run_key, up.fn(), clock::time_point::max(), true);
+    asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, lookup l) {
+        if (e)
+            out.error = e;
+        else
+            out.value = std::move(l);
+    });
+    io.restart();
+    // The answer comes before the 200 ms fetch ends: run only until it is there.
+    const auto t0 = std::chrono::steady_clock::now();
+    while (!out.value && !out.error && std::chrono::steady_clock::now() - t0 < 2s) io.run_one();
+    ASSERT_TRUE(out.value);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 150ms);
+    EXPECT_EQ(out.value->status, lookup_status::stale);
+    EXPECT_EQ(out.value->value->value, "v1");
+    ASSERT_TRUE(out.value->error);
+    EXPECT_EQ(out.value->error->kind, http::upstream_error_kind::throttled);
+    EXPECT_EQ(up.calls, 1 + 1);  // the refresh is out
+
+    io.run();  // the refresh ends and is stored
+    EXPECT_EQ(up.completed, 2);
+    auto hit = get_one(io, c, run_key, up.fn());
+    EXPECT_EQ(hit.status, lookup_status::hit);
+    EXPECT_EQ(hit.value->value, "v2");
+    EXPECT_EQ(up.calls, 2);
+
+    // Nothing servable: prefer_stale changes nothing, the caller waits for the fetch.
+    const auto other = cache_key::for_run("zof", "43");
+    ending waited;
+    auto task2 = c.get(other, up.fn(), clock::time_point::max(), true);
+    asio::co_spawn(io, std::move(task2), [&](std::exception_ptr e, lookup l) {
+        if (e)
+            waited.error = e;
+        else
+            waited.value = std::move(l);
+    });
+    io.restart();
+    io.run();
+    ASSERT_TRUE(waited.value);
+    EXPECT_EQ(waited.value->status, lookup_status::miss);
+}
+
+}  // namespace
+}  // namespace runhub::cache

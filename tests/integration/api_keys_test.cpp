@@ -327,6 +327,55 @@ TEST(SourceBudget, ACallTheBudgetRefusesIsAnsweredStaleFromTheCache) {
     EXPECT_NE(r.header("cache-status").find("fwd=stale"), std::string::npos);
 }
 
+// While the source's budget is spent, an expired run is answered stale at once (a dashboard
+// does not wait for the budget) and refreshed in the background when the budget allows.
+TEST(SourceBudget, WhileTheBudgetIsSpentAnExpiredRunIsAnsweredStaleAtOnceAndRefreshedBehind) {
+    test::sandboxed_facade f(std::string(sandbox_key), {}, {},
+                             R"({"api": {"request_timeout_ms": 5000},
+            "cache": {"terminal_run_ttl_ms": 800, "active_run_ttl_ms": 800,
+                      "stale_window_ms": 60000},
+            "sandbox": {"budget": {"per_minute": 30, "burst": 1}}})");  // one call per 2 s
+    ASSERT_NE(f.port(), 0) << f.process().err();
+    test::http_client c(f.port());
+    const std::string ca = f.ca_file(), base = f.vendor_base("zof");
+    auto run_gets = [&] {
+        auto stats =
+            boost::json::parse(test::sandbox_request(ca, "GET", base + "/_sandbox/stats").body);
+        const auto* n = stats.at("by_route").as_object().if_contains("GET /v1/runs/{id}");
+        return n ? n->to_number<std::uint64_t>() : 0;
+    };
+    auto get = [&](const std::string& target) {
+        return c.request("GET", target, {{"Authorization", "Bearer " + std::string(sandbox_key)}},
+                         "", 10s);
+    };
+    auto page = f.get_json(c, "/v1/runs?limit=1&source=zof", 200);  // takes the one token
+    const std::string target =
+        "/v1/runs/" + std::string(page.at("data").at(0).at("id").as_string());
+    std::this_thread::sleep_for(2100ms);  // a token again
+    auto first = get(target);
+    ASSERT_EQ(first.status, 200) << first.body;
+    const auto after_first = run_gets();
+    std::this_thread::sleep_for(900ms);  // expired; the next token is ~1.1 s away
+
+    const auto t0 = std::chrono::steady_clock::now();
+    auto stale = get(target);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_EQ(stale.status, 200) << stale.body;
+    EXPECT_LT(took, 300ms) << "waited for the budget instead of answering what it had";
+    EXPECT_NE(stale.header("cache-status").find("fwd=stale"), std::string::npos)
+        << stale.header("cache-status");
+    EXPECT_EQ(stale.body, first.body);
+
+    // The background refresh goes out when its token comes, and is stored (fresh for 800 ms).
+    for (int i = 0; i < 60 && run_gets() == after_first; ++i) std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(run_gets(), after_first + 1);
+    std::this_thread::sleep_for(50ms);  // its answer stored
+    auto refreshed = get(target);
+    ASSERT_EQ(refreshed.status, 200);
+    EXPECT_EQ(refreshed.header("cache-status"), "runhub; hit") << "the refresh was not stored";
+    EXPECT_EQ(run_gets(), after_first + 1);
+}
+
 TEST(SourceBudget, SteadyLoadNeverProvokesTheVendorsOwn429) {
     // Zof allows 120 calls a minute (fixed minutes); runhub's budget for it is 100 a minute with
     // a burst of 5, so no minute can see more than 105. The cache is off: every list is a call.
