@@ -59,7 +59,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "runhub: $BIN"
 
 # SANDBOX_BUDGET=PER_MINUTE:BURST gives each sandbox source an outbound budget (the sandbox's
-# sources have none by default; a configured Buildkite source gets 180:20 from its quota).
+# sources have none by default; a configured Buildkite source gets 170:20 from its quota).
 CONFIG_ARGS=()
 if [[ -n ${SANDBOX_BUDGET:-} ]]; then
     printf '{"sandbox": {"budget": {"per_minute": %d, "burst": %d}}}\n' \

@@ -89,7 +89,7 @@ TEST(RateBudget, DefaultBudgetsKeepEverySixtySecondWindowWithinTheQuota) {
             while (last < sent.size() && sent[last] < sent[first] + 60s) ++last;
             most = std::max(most, last - first);
         }
-        EXPECT_LE(most, static_cast<std::size_t>(quota)) << vendor;
+        EXPECT_LT(most, static_cast<std::size_t>(quota)) << vendor;  // under it, with a margin
         EXPECT_GE(most, static_cast<std::size_t>(quota * 9 / 10)) << vendor << ": budget unused";
     }
 }
