@@ -11,11 +11,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <sstream>
+#include <array>
+#include <optional>
 
 #include "http/access_log.hpp"
 #include "http/request_id.hpp"
 #include "http/request_limits.hpp"
+#include "http/response_head.hpp"
 #include "http/server_impl.hpp"
 
 namespace runhub::http {
@@ -206,26 +208,28 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
         co_return std::move(*res);
     }
 
-    bhttp::response<bhttp::string_body> to_message(const request& req, response& res, bool keep) {
-        bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version_};
-        msg.set(bhttp::field::server, "runhub");
-        msg.set(bhttp::field::content_type, res.content_type);
-        for (const auto& f : res.headers.all()) msg.insert(f.name, f.value);
-        msg.set("X-Request-Id", req.request_id);
-        msg.keep_alive(keep);
-        if (req.method == "HEAD") {
-            msg.content_length(res.body.size());
-        } else {
-            msg.body() = std::move(res.body);
-            msg.prepare_payload();
-        }
-        return msg;
+    // The head of `res` for this request (HEAD: the length the body would have, no body).
+    std::string head_of(const request& req, const response& res, bool keep,
+                        std::optional<std::size_t> length) const {
+        std::string head;
+        head.reserve(256);
+        append_response_head(head, {.version = version_,
+                                    .status = res.status,
+                                    .content_type = res.content_type,
+                                    .headers = &res.headers,
+                                    .request_id = req.request_id,
+                                    .keep_alive = keep,
+                                    .content_length = length});
+        return head;
     }
 
     asio::awaitable<bool> deliver(const request& req, response& res, bool keep) {
         // Locals at function scope only (see one_exchange on GCC 12).
         boost::system::error_code ec;
         std::size_t n = 0;
+        std::string head;
+        std::string_view body_sent;
+        std::array<asio::const_buffer, 2> wire;
         if (res.how == delivery::reset) {
             reset();
             co_return false;
@@ -244,17 +248,27 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
             co_await deliver_stream(req, res);
             co_return false;
         }
-        auto msg = to_message(req, res, keep && res.how == delivery::normal);
+        head = head_of(req, res, keep && res.how == delivery::normal, res.body.size());
+        body_sent = req.method == "HEAD" ? std::string_view{} : std::string_view(res.body);
         lowest(stream_).expires_after(srv_->opts.write_timeout);
         if (res.how == delivery::truncate) {
-            std::string wire = serialize(msg);
-            std::size_t cut_at = wire.size() - msg.body().size() / 2 - 1;
-            std::tie(ec, n) =
-                co_await asio::async_write(stream_, asio::buffer(wire.data(), cut_at), use_tuple);
+            // The head and the first half of the body (less one byte), then the connection ends.
+            wire[0] = asio::buffer(head);
+            wire[1] = asio::buffer(body_sent.data(),
+                                  body_sent.empty() ? 0 : body_sent.size() - body_sent.size() / 2 - 1);
+            std::tie(ec, n) = co_await asio::async_write(stream_, wire, use_tuple);
             cut();
             co_return false;
         }
-        std::tie(ec, n) = co_await bhttp::async_write(stream_, msg, use_tuple);
+        if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+            wire[0] = asio::buffer(head);
+            wire[1] = asio::buffer(body_sent.data(), body_sent.size());
+            std::tie(ec, n) = co_await asio::async_write(stream_, wire, use_tuple);
+        } else {
+            // TLS: one contiguous buffer (the stream encrypts it in records anyway).
+            head.append(body_sent);
+            std::tie(ec, n) = co_await asio::async_write(stream_, asio::buffer(head), use_tuple);
+        }
         if (ec) co_return false;
         if (!keep || res.how != delivery::normal) {
             co_await close_gracefully();
@@ -286,25 +300,13 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
     asio::awaitable<void> deliver_stream(const request& req, response& res) {
         boost::system::error_code ec;
         std::size_t n = 0;
-        bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(res.status), version_};
-        head.set(bhttp::field::server, "runhub");
-        head.set(bhttp::field::content_type, res.content_type);
-        for (const auto& f : res.headers.all()) head.insert(f.name, f.value);
-        head.set("X-Request-Id", req.request_id);
-        head.keep_alive(false);
-        bhttp::response_serializer<bhttp::empty_body> sr{head};
+        std::string head = head_of(req, res, false, std::nullopt);
         stream_writer writer(*this);
         lowest(stream_).expires_after(srv_->opts.write_timeout);
-        std::tie(ec, n) = co_await bhttp::async_write_header(stream_, sr, use_tuple);
+        std::tie(ec, n) = co_await asio::async_write(stream_, asio::buffer(head), use_tuple);
         if (ec) co_return;
         if (req.method != "HEAD") co_await res.stream(writer);
         co_await close_gracefully();
-    }
-
-    static std::string serialize(const bhttp::response<bhttp::string_body>& msg) {
-        std::ostringstream os;
-        os << msg;
-        return os.str();
     }
 
     asio::awaitable<void> answer_failure(const limit_violation& f, clock::time_point started,

@@ -34,6 +34,12 @@ void fake_emulator::add_routes(http::router& r) {
         auto id = std::string(req.param("id"));
         return answer(checked(req, http::response::json(200, R"({"id":")" + id + R"("})")));
     });
+    // A body of {n} bytes (a JSON string of 'x'), to cross TLS record and socket-buffer sizes.
+    r.add("GET", "/fake/big/{n}", [](http::request& req) {
+        auto n = static_cast<std::size_t>(std::stoul(std::string(req.param("n"))));
+        std::string body = "\"" + std::string(n < 2 ? 0 : n - 2, 'x') + "\"";
+        return answer(http::response::json(200, std::move(body)));
+    });
     r.add("POST", "/fake/runs", [](http::request& req) {
         return answer(checked(req, http::response::json(201, R"({"created":true})")));
     });

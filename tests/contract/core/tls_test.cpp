@@ -53,6 +53,19 @@ TEST(TlsMaterial, ClientWithTheCaVerifiesIpAndLocalhost) {
     }
 }
 
+// The head and a body far larger than one TLS record (16 KiB) and a socket buffer all arrive.
+TEST(TlsMaterial, LargeBodiesArriveWhole) {
+    tls_env env;
+    for (std::size_t n : {100u, 16'000u, 16'384u, 40'000u, 300'000u}) {
+        auto r = https_get({env.fx->port(), "/fake/big/" + std::to_string(n), env.ca_file});
+        ASSERT_EQ(r.status, 200) << n;
+        ASSERT_EQ(r.body.size(), n);
+        EXPECT_EQ(r.body.front(), '"');
+        EXPECT_EQ(r.body.back(), '"');
+        EXPECT_EQ(r.body.find_first_not_of('x', 1), n - 1);
+    }
+}
+
 TEST(TlsMaterial, ClientWithoutTheCaFailsVerification) {
     tls_env env;
     try {
