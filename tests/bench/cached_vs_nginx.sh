@@ -2,6 +2,9 @@
 # Issue 5, point 10: cached GET /v1/runs/{id} and cached GET /v1/runs?limit=50 of
 # `runhub serve --sandbox --threads 1` side by side with nginx (1 worker) serving the same JSON
 # bodies as static files, both with access logging on (to a file), with wrk on 127.0.0.1 only.
+# nginx is measured twice: as configured by default (one write(2) of the access log per request,
+# the file opened per request) and tuned (`access_log ... buffer=64k flush=200ms`, the policy
+# runhub's own access log follows; `open_file_cache`; `sendfile on`).
 # Builds nothing: give it a release binary.
 #
 #   tests/bench/cached_vs_nginx.sh [RUNHUB_BINARY]
@@ -97,8 +100,13 @@ echo "bodies: get $(wc -c <"$WORK/www/run.json") B, list $(wc -c <"$WORK/www/lis
 echo "runhub get headers: $(grep -i '^cache-status' "$WORK/get.headers" | tr -d '\r')"
 
 # --- nginx, 1 worker, the two bodies at the same paths (the query string is ignored).
-NPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-    || echo $((20000 + RANDOM % 20000)))
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+        || echo $((20000 + RANDOM % 20000))
+}
+NPORT=$(free_port)
+BPORT=$(free_port)
+while [[ $BPORT == "$NPORT" ]]; do BPORT=$(free_port); done
 mkdir -p "$WORK/nginx/logs"
 # As root nginx would run its worker as nobody, which cannot read the mktemp (0700) directory.
 USER_LINE=
@@ -124,12 +132,26 @@ http {
         location = /v1/runs { alias $WORK/www/list.json; }
         location = $GET_PATH { alias $WORK/www/run.json; }
     }
+    # The same, tuned: the access log buffered as runhub buffers its own (64 KiB, flushed within
+    # 200 ms; nginx's default above is one write(2) per request), the files' descriptors kept
+    # open (no open/fstat/close per request) and sent with sendfile(2).
+    server {
+        listen 127.0.0.1:$BPORT;
+        access_log $WORK/nginx/logs/access-buffered.log combined buffer=64k flush=200ms;
+        open_file_cache max=16 inactive=1h;
+        open_file_cache_valid 1h;
+        sendfile on;
+        default_type application/json;
+        location = /v1/runs { alias $WORK/www/list.json; }
+        location = $GET_PATH { alias $WORK/www/run.json; }
+    }
 }
 EOF
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" \
     >"$WORK/nginx/stdout" 2>&1 &
 NGINX_PID=$!
 NGINX_URL="http://127.0.0.1:$NPORT"
+NGINXB_URL="http://127.0.0.1:$BPORT"
 for _ in $(seq 1 100); do
     timeout 2 curl -sf -o /dev/null "$NGINX_URL$GET_PATH" 2>/dev/null && break
     kill -0 "$NGINX_PID" 2>/dev/null || { cat "$WORK/nginx/stdout" "$WORK/nginx/logs/error.log" >&2; exit 1; }
@@ -140,7 +162,9 @@ NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -1)
 [[ -n $NGINX_WORKER ]] || { echo "no nginx worker" >&2; exit 1; }
 timeout 5 curl -sf "$NGINX_URL$GET_PATH" | cmp -s - "$WORK/www/run.json" || { echo "nginx get body differs" >&2; exit 1; }
 timeout 5 curl -sf "$NGINX_URL$LIST_PATH" | cmp -s - "$WORK/www/list.json" || { echo "nginx list body differs" >&2; exit 1; }
-echo "runhub: $RUNHUB (pid $SERVER_PID, 1 thread), nginx: $NGINX_URL (master $NGINX_PID, worker $NGINX_WORKER)"
+timeout 5 curl -sf "$NGINXB_URL$GET_PATH" | cmp -s - "$WORK/www/run.json" || { echo "nginx (tuned) get body differs" >&2; exit 1; }
+timeout 5 curl -sf "$NGINXB_URL$LIST_PATH" | cmp -s - "$WORK/www/list.json" || { echo "nginx (tuned) list body differs" >&2; exit 1; }
+echo "runhub: $RUNHUB (pid $SERVER_PID, 1 thread), nginx: $NGINX_URL and, tuned, $NGINXB_URL (master $NGINX_PID, worker $NGINX_WORKER)"
 
 cat >"$WORK/wrk.lua" <<'EOF'
 local key = os.getenv("BENCH_AUTH")
@@ -178,7 +202,7 @@ run_wrk() {  # LABEL URL PID AUTH
 }
 
 echo
-echo "== wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS round(s), runhub then nginx"
+echo "== wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS round(s), runhub, nginx, nginx-tuned"
 for route in get list; do
     if [[ $route == get ]]; then path=$GET_PATH; else path=$LIST_PATH; fi
     echo
@@ -186,12 +210,14 @@ for route in get list; do
     for r in $(seq 1 "$ROUNDS"); do
         run_wrk "runhub $route #$r" "$RUNHUB$path" "$SERVER_PID" "Bearer $RUNHUB_API_KEY"
         run_wrk "nginx $route #$r" "$NGINX_URL$path" "$NGINX_WORKER" ""
-        awk -v a="${RPS[runhub $route #$r]}" -v b="${RPS[nginx $route #$r]}" -v l="$route #$r" \
-            'BEGIN { printf "RATIO %s runhub/nginx req/s = %.3f\n", l, a / b }'
+        run_wrk "nginx-tuned $route #$r" "$NGINXB_URL$path" "$NGINX_WORKER" ""
+        awk -v a="${RPS[runhub $route #$r]}" -v b="${RPS[nginx $route #$r]}" \
+            -v c="${RPS[nginx-tuned $route #$r]}" -v l="$route #$r" \
+            'BEGIN { printf "RATIO %s runhub/nginx req/s = %.3f, runhub/nginx-tuned req/s = %.3f\n", l, a / b, a / c }'
     done
 done
 
 echo
-echo "access log lines: runhub $(wc -l <"$WORK/runhub-access.log"), nginx $(wc -l <"$WORK/nginx/logs/access.log")"
+echo "access log lines: runhub $(wc -l <"$WORK/runhub-access.log"), nginx $(wc -l <"$WORK/nginx/logs/access.log"), nginx-tuned $(wc -l <"$WORK/nginx/logs/access-buffered.log")"
 echo "runhub access log line: $(tail -1 "$WORK/runhub-access.log")"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
