@@ -149,7 +149,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
         response res = co_await dispatch(req);
 
         bool keep = keep_alive_requested && !srv_->stopping() && res.how == delivery::normal;
-        std::size_t body_bytes = res.body.size();
+        std::size_t body_bytes = res.body_view().size();
         bool written = co_await deliver(req, res, keep);
         log_and_count(req.method, req.path, req.route.empty() ? "unmatched" : req.route, res.status,
                       body_bytes, started, req.request_id);
@@ -248,8 +248,8 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
             co_await deliver_stream(req, res);
             co_return false;
         }
-        head = head_of(req, res, keep && res.how == delivery::normal, res.body.size());
-        body_sent = req.method == "HEAD" ? std::string_view{} : std::string_view(res.body);
+        head = head_of(req, res, keep && res.how == delivery::normal, res.body_view().size());
+        body_sent = req.method == "HEAD" ? std::string_view{} : res.body_view();
         lowest(stream_).expires_after(srv_->opts.write_timeout);
         if (res.how == delivery::truncate) {
             // The head and the first half of the body (less one byte), then the connection ends.
@@ -316,7 +316,7 @@ class connection : public std::enable_shared_from_this<connection<Stream>> {
         req.path = target;
         req.request_id = generate_request_id();
         response res = response::error(f.status, f.code, f.message, req.request_id);
-        std::size_t bytes = res.body.size();
+        std::size_t bytes = res.body_view().size();
         co_await deliver(req, res, false);
         log_and_count(method, target, "rejected", f.status, bytes, started, req.request_id);
     }

@@ -3,6 +3,7 @@
 // keep-alive handling; handlers set status, content type, extra headers and the body.
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -33,10 +34,17 @@ struct response {
     std::string content_type = "application/json";
     header_fields headers;
     std::string body;
+    // A body owned elsewhere (e.g. a kept answer of the cache), sent as it is without a copy;
+    // when set it is sent instead of `body`. Read the body to send through `body_view()`.
+    std::shared_ptr<const std::string> shared_body;
     delivery how = delivery::normal;
     // When set, the body is produced after the head by this function (`body` is ignored): the
     // answer has no Content-Length and the connection closes when it returns.
     std::function<boost::asio::awaitable<void>(body_writer&)> stream;
+
+    std::string_view body_view() const {
+        return shared_body ? std::string_view(*shared_body) : std::string_view(body);
+    }
 
     static response json(int status, std::string body);
     static response text(int status, std::string body, std::string content_type = "text/plain");

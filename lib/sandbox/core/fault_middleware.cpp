@@ -71,7 +71,10 @@ asio::awaitable<http::response> guarded(std::shared_ptr<port_state> port, std::s
                               route_key, e.what());
                 res = http::response::error(500, "internal", "internal error", req.request_id);
             }
-            if (fault.kind == fault_kind::malformed) res.body = malform_body(res.body);
+            if (fault.kind == fault_kind::malformed) {
+                res.body = malform_body(res.body_view());
+                res.shared_body.reset();
+            }
             if (fault.kind == fault_kind::truncate) res.how = http::delivery::truncate;
         }
     }
