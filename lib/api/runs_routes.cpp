@@ -8,6 +8,7 @@
 #include "api/run_watch.hpp"
 #include "api/runs_query.hpp"
 #include "cache/entry.hpp"
+#include "model/json_text.hpp"
 
 namespace runhub::api {
 
@@ -263,15 +264,17 @@ void add_runs_routes(http::router& r, std::shared_ptr<const source_set> sources,
               }
               // {"data":[...],"next_cursor":...,"sources":[...]}, written run by run (no tree
               // of the whole page).
+              answer.reserve(1024 + result->data.size() * 640);
               answer = "{\"data\":[";
               for (std::size_t i = 0; i < result->data.size(); ++i) {
                   if (i) answer += ',';
-                  answer += model::serialize_run(result->data[i], false);
+                  model::append_run_json(answer, result->data[i], false);
               }
               answer += "],\"next_cursor\":";
-              answer += result->next_cursor
-                            ? boost::json::serialize(boost::json::string_view(*result->next_cursor))
-                            : std::string("null");
+              if (result->next_cursor)
+                  model::json_text::append_string(answer, *result->next_cursor);
+              else
+                  answer += "null";
               answer += ",\"sources\":";
               answer += boost::json::serialize(reports);
               answer += '}';

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "model/json_text.hpp"
+
 namespace runhub::cache {
 
 namespace asio = boost::asio;
@@ -107,15 +109,21 @@ std::optional<model::run> run_from_bytes(std::string_view bytes) {
 }
 
 std::string page_to_bytes(const connectors::run_page& p) {
-    // {"runs":[<run>,...],"next":<string or null>}, each run as serialize_run writes it (no
-    // tree of the whole page, no copy of the vendors' raw objects).
-    std::string out = "{\"runs\":[";
+    // {"runs":[<run>,...],"next":<string or null>}, each run as serialize_run writes it without
+    // the vendor's raw object: a list never answers it (only a single run's ?include=raw does,
+    // and that reads the run's own entry), so a page need not keep it.
+    std::string out;
+    out.reserve(64 + p.runs.size() * 640);
+    out += "{\"runs\":[";
     for (std::size_t i = 0; i < p.runs.size(); ++i) {
         if (i) out += ',';
-        out += model::serialize_run(p.runs[i], true);
+        model::append_run_json(out, p.runs[i], false);
     }
     out += "],\"next\":";
-    out += p.next ? boost::json::serialize(boost::json::string_view(*p.next)) : "null";
+    if (p.next)
+        model::json_text::append_string(out, *p.next);
+    else
+        out += "null";
     out += '}';
     return out;
 }

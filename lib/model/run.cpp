@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <cstdint>
 
+#include "model/json_text.hpp"
+
 namespace runhub::model {
 
 namespace {
@@ -118,25 +120,131 @@ boost::json::value to_json(const run& r, bool include_raw) {
     return o;
 }
 
+namespace {
+
+void append_opt_string(std::string& out, std::string_view key, const std::optional<std::string>& v) {
+    json_text::append_key(out, key);
+    if (v)
+        json_text::append_string(out, *v);
+    else
+        json_text::append_null(out);
+}
+
+void append_opt_time(std::string& out, std::string_view key, const std::optional<timestamp>& t) {
+    json_text::append_key(out, key);
+    if (t) {
+        out += '"';
+        append_timestamp(out, *t);
+        out += '"';
+    } else {
+        json_text::append_null(out);
+    }
+}
+
+// The raw object's own serialization, written straight into `out`.
+void append_value(std::string& out, const boost::json::value& v) {
+    boost::json::serializer sr;
+    sr.reset(&v);
+    constexpr std::size_t chunk = 4096;
+    while (!sr.done()) {
+        const auto old = out.size();
+        out.resize(old + chunk);
+        auto got = sr.read(out.data() + old, chunk);
+        out.resize(old + got.size());
+    }
+}
+
+}  // namespace
+
+void append_run_json(std::string& out, const run& r, bool include_raw) {
+    using namespace json_text;
+    out += '{';
+    append_key(out, "id", true);
+    append_string(out, r.id);
+    append_key(out, "source");
+    append_string(out, r.source);
+    append_key(out, "vendor");
+    append_string(out, r.vendor);
+    append_key(out, "native_id");
+    append_string(out, r.native_id);
+    append_key(out, "name");
+    append_string(out, r.name);
+    append_key(out, "project");
+    if (r.project) {
+        out += '{';
+        append_key(out, "id", true);
+        append_string(out, r.project->id);
+        append_key(out, "name");
+        append_string(out, r.project->name);
+        out += '}';
+    } else {
+        append_null(out);
+    }
+    append_key(out, "status");
+    append_string(out, to_string(r.status));
+    append_key(out, "terminal");
+    append_bool(out, r.terminal);
+    append_key(out, "vendor_status");
+    append_string(out, r.vendor_status);
+    append_key(out, "counts");
+    if (r.counts) {
+        out += '{';
+        append_key(out, "total", true);
+        append_int(out, r.counts->total);
+        append_key(out, "passed");
+        append_int(out, r.counts->passed);
+        append_key(out, "failed");
+        append_int(out, r.counts->failed);
+        append_key(out, "skipped");
+        append_int(out, r.counts->skipped);
+        append_key(out, "untested");
+        append_int(out, r.counts->untested);
+        out += '}';
+    } else {
+        append_null(out);
+    }
+    append_opt_time(out, "created_at", r.created_at);
+    append_opt_time(out, "started_at", r.started_at);
+    append_opt_time(out, "completed_at", r.completed_at);
+    append_key(out, "duration_ms");
+    if (r.duration_ms)
+        append_int(out, *r.duration_ms);
+    else
+        append_null(out);
+    append_opt_string(out, "branch", r.branch);
+    append_opt_string(out, "commit_sha", r.commit_sha);
+    append_opt_string(out, "build", r.build);
+    append_opt_string(out, "device", r.device);
+    append_opt_string(out, "environment", r.environment);
+    append_opt_string(out, "platform", r.platform);
+    append_opt_string(out, "web_url", r.web_url);
+    if (include_raw && r.raw) {
+        append_key(out, "raw");
+        append_value(out, *r.raw);
+    }
+    out += '}';
+}
+
 std::pair<std::string, std::string> serialize_run_both(const run& r) {
     std::pair<std::string, std::string> out;
-    out.first = boost::json::serialize(to_json(r, false));
+    append_run_json(out.first, r, false);
     if (!r.raw) {
         out.second = out.first;
         return out;
     }
-    const std::string raw = boost::json::serialize(*r.raw);
-    out.second.reserve(out.first.size() + raw.size() + 8);
+    out.second.reserve(out.first.size() + 1024);
     out.second.append(out.first, 0, out.first.size() - 1);  // without the closing '}'
     out.second += ",\"raw\":";
-    out.second += raw;
+    append_value(out.second, *r.raw);
     out.second += '}';
     return out;
 }
 
 std::string serialize_run(const run& r, bool include_raw) {
-    if (!include_raw || !r.raw) return boost::json::serialize(to_json(r, false));
-    return serialize_run_both(r).second;
+    std::string out;
+    out.reserve(640);
+    append_run_json(out, r, include_raw);
+    return out;
 }
 
 namespace {

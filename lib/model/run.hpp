@@ -63,9 +63,11 @@ void tag_invoke(boost::json::value_from_tag, boost::json::value& v, const run& r
 // Adds "raw" when include_raw and the run has it.
 boost::json::value to_json(const run& r, bool include_raw);
 
-// serialize(to_json(r, include_raw)), the same bytes, without copying the vendor's raw object
-// into a new tree ("raw" is the last member: its own serialization is appended).
+// serialize(to_json(r, include_raw)), the same bytes, written without building a tree ("raw",
+// the vendor's object, is the last member: its own serialization is appended).
 std::string serialize_run(const run& r, bool include_raw);
+// Appends what serialize_run returns to `out` (written member by member, no tree).
+void append_run_json(std::string& out, const run& r, bool include_raw);
 // Both forms at once (one tree built): {without raw, with raw}.
 std::pair<std::string, std::string> serialize_run_both(const run& r);
 // The inverse of to_json(r, true), for runs read back from a cache: nullopt when `v` is not a

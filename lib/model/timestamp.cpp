@@ -4,17 +4,42 @@
 
 namespace runhub::model {
 
-std::string format_timestamp(timestamp t) {
+void append_timestamp(std::string& out, timestamp t) {
     using namespace std::chrono;
     auto day = floor<days>(t);
     year_month_day ymd{day};
     hh_mm_ss<milliseconds> hms{t - day};
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                  int(hms.minutes().count()), int(hms.seconds().count()),
-                  int(hms.subseconds().count()));
-    return buf;
+    const int y = int(ymd.year());
+    if (y < 0 || y > 9999) {  // rare: printf's %04d for the sign and the fifth digit
+        char buf[48];
+        int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y,
+                              unsigned(ymd.month()), unsigned(ymd.day()),
+                              int(hms.hours().count()), int(hms.minutes().count()),
+                              int(hms.seconds().count()), int(hms.subseconds().count()));
+        out.append(buf, static_cast<std::size_t>(n));
+        return;
+    }
+    char buf[25] = "0000-00-00T00:00:00.000Z";
+    auto put = [&buf](int pos, int width, unsigned v) {
+        for (int i = pos + width - 1; i >= pos; --i) {
+            buf[i] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        }
+    };
+    put(0, 4, unsigned(y));
+    put(5, 2, unsigned(ymd.month()));
+    put(8, 2, unsigned(ymd.day()));
+    put(11, 2, unsigned(hms.hours().count()));
+    put(14, 2, unsigned(hms.minutes().count()));
+    put(17, 2, unsigned(hms.seconds().count()));
+    put(20, 3, unsigned(hms.subseconds().count()));
+    out.append(buf, 24);
+}
+
+std::string format_timestamp(timestamp t) {
+    std::string out;
+    append_timestamp(out, t);
+    return out;
 }
 
 std::optional<timestamp> parse_timestamp(std::string_view s) {

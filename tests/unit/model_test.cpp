@@ -182,3 +182,58 @@ TEST(RunJson, SerializeRunWritesExactlyWhatToJsonWould) {
         EXPECT_EQ(with, boost::json::serialize(runhub::model::to_json(r, true)));
     }
 }
+
+// The same with every member set, every character class a string can need escaped, and a raw
+// object larger than one chunk of the serializer.
+TEST(RunJson, EveryMemberAndEveryEscapeMatchBoostJson) {
+    runhub::model::run r;
+    r.id = "testmo:42";
+    r.source = "testmo";
+    r.vendor = "testmo";
+    r.native_id = "42";
+    r.name = std::string("ctl \x01\x1f\x7f tab\t bs\b ff\f cr\r lf\n q\" back\\ slash/ ") +
+             std::string(1, '\0') + " end \xE2\x82\xAC";
+    r.project = runhub::model::project_ref{"p\"1", ""};
+    r.status = runhub::model::run_status::running;
+    r.vendor_status = "";
+    r.counts = runhub::model::run_counts{INT64_MAX, 0, -1, INT64_MIN, 7};
+    r.created_at = timestamp(sys_days(year{1999} / 12 / 31)) + hours(23) + minutes(59) +
+                   seconds(59) + milliseconds(999);
+    r.started_at = timestamp(milliseconds(-1));  // 1969-12-31T23:59:59.999Z
+    r.completed_at = timestamp(sys_days(year{9999} / 12 / 31));
+    r.duration_ms = 0;
+    r.branch = "feat/\xC3\xA9";
+    r.commit_sha = "";
+    r.build = "12";
+    r.device = "Pixel \"8\"";
+    r.environment = "staging";
+    r.platform = "android";
+    r.web_url = "https://example.test/r/42?a=1&b=<2>";
+    boost::json::object big;
+    for (int i = 0; i < 400; ++i) big["k" + std::to_string(i)] = "value \"" + std::to_string(i);
+    r.raw = std::make_shared<const boost::json::value>(std::move(big));
+    for (bool include_raw : {false, true})
+        EXPECT_EQ(runhub::model::serialize_run(r, include_raw),
+                  boost::json::serialize(runhub::model::to_json(r, include_raw)))
+            << include_raw;
+    auto [without, with] = runhub::model::serialize_run_both(r);
+    EXPECT_EQ(without, boost::json::serialize(runhub::model::to_json(r, false)));
+    EXPECT_EQ(with, boost::json::serialize(runhub::model::to_json(r, true)));
+    std::string appended = "[";
+    runhub::model::append_run_json(appended, r, false);
+    EXPECT_EQ(appended, "[" + without);
+}
+
+TEST(Timestamp, FormatsEdgesOfTheFourDigitYears) {
+    EXPECT_EQ(format_timestamp(timestamp(milliseconds(0))), "1970-01-01T00:00:00.000Z");
+    EXPECT_EQ(format_timestamp(timestamp(milliseconds(-1))), "1969-12-31T23:59:59.999Z");
+    EXPECT_EQ(format_timestamp(timestamp(sys_days(year{0} / 1 / 1))), "0000-01-01T00:00:00.000Z");
+    EXPECT_EQ(format_timestamp(timestamp(sys_days(year{9999} / 12 / 31)) + hours(23) +
+                               minutes(59) + seconds(59) + milliseconds(999)),
+              "9999-12-31T23:59:59.999Z");
+    EXPECT_EQ(format_timestamp(timestamp(sys_days(year{10000} / 1 / 1))),
+              "10000-01-01T00:00:00.000Z");
+    std::string out = "at ";
+    append_timestamp(out, timestamp(sys_days(year{2026} / 2 / 28)) + milliseconds(86399999));
+    EXPECT_EQ(out, "at 2026-02-28T23:59:59.999Z");
+}
