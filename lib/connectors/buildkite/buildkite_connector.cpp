@@ -63,9 +63,9 @@ class buildkite_connector final : public connector {
         auto url = run_url(native_id, false);
         auto r = co_await fetch(url, deadline);
         if (!r.ok()) co_return result::failure(r.error);
-        auto doc = parse_json(r.value->body);
+        auto doc = parse_json_doc(r.value->body);
         if (!doc) co_return result::failure(malformed("run body is not JSON"));
-        co_return map_run(*doc, src_.name, suite_);
+        co_return map_run(*doc, src_.name, suite_, doc);
     }
 
     asio::awaitable<outcome<std::vector<model::test_failure>>> failures(

@@ -63,7 +63,8 @@ struct reader {
 
 }  // namespace
 
-outcome<model::run> map_run(const json::value& v, std::string_view source, std::string_view suite) {
+outcome<model::run> map_run(const json::value& v, std::string_view source, std::string_view suite,
+                            const shared_json& doc) {
     using result = outcome<model::run>;
     if (!v.is_object()) return result::failure(malformed("run is not an object"));
     auto id = get_string(v, "id");
@@ -95,7 +96,7 @@ outcome<model::run> map_run(const json::value& v, std::string_view source, std::
     run.build = r.str("build_id");
     r.str("url");  // type-checked only: the API URL is not the UI link
     if (!r.bad.empty()) return result::failure(malformed("bad member " + r.bad));
-    run.raw = std::make_shared<const json::value>(v);
+    run.raw = share_value(doc, v);
     return result::success(std::move(run));
 }
 

@@ -73,13 +73,13 @@ outcome<run_page> parse_list_page(std::string_view body,
                                   std::string_view source, std::string_view suite,
                                   const page_position& at) {
     using result = outcome<run_page>;
-    auto doc = parse_json(body);
+    auto doc = parse_json_doc(body);
     if (!doc || !doc->is_array()) return result::failure(malformed("list body is not an array"));
     auto next = next_page(link_header, at.page);
     if (!next.ok()) return result::failure(next.error);
     std::vector<model::run> runs;
     for (const auto& item : doc->get_array()) {
-        auto run = map_run(item, source, suite);
+        auto run = map_run(item, source, suite, doc);
         if (!run.ok()) return result::failure(run.error);
         runs.push_back(std::move(*run.value));
     }

@@ -7,9 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "connectors/common/json_doc.hpp"
+
 namespace runhub::connectors {
 
-// Parses a body; nullopt when it is not JSON (truncated, HTML error page, ...).
+// Parses a body; nullopt when it is not JSON (truncated, HTML error page, ...). Lists and
+// runs, whose objects runs keep as raw, use parse_json_doc (json_doc.hpp) instead.
 std::optional<boost::json::value> parse_json(std::string_view body);
 
 const boost::json::value* member(const boost::json::value& v, std::string_view key);

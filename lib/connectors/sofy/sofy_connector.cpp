@@ -311,14 +311,14 @@ class sofy_connector final : public connector {
             if (r.response && r.response->status == 400) err.not_found = true;
             co_return false;
         }
-        auto doc = parse_json(r.response->body);
+        auto doc = parse_json_doc(r.response->body);
         const boost::json::value* data = doc ? member(*doc, "data") : nullptr;
         if (!data || !data->is_array()) {
             err = malformed(r.response->status, "status answer without a data array");
             co_return false;
         }
         for (const auto& v : data->get_array()) {
-            auto p = parse_record(v);
+            auto p = parse_record(v, doc);
             if (!p.record) {
                 err = malformed(r.response->status, p.problem);
                 co_return false;

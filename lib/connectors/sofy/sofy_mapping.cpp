@@ -46,7 +46,7 @@ std::optional<model::timestamp> parse_sofy_time(std::string_view text) {
     return std::nullopt;
 }
 
-parsed_record parse_record(const json::value& v) {
+parsed_record parse_record(const json::value& v, const shared_json& doc) {
     if (!v.is_object()) return {std::nullopt, "record is not an object"};
     sofy_record r;
     auto group = get_id(v, "testRunGroupId");
@@ -69,7 +69,7 @@ parsed_record parse_record(const json::value& v) {
     r.scheduled_run_guid = guid.value_or("");
     r.scheduled_run_name = name.value_or("");
     r.scenario_name = scenario.value_or("");
-    r.raw = v;
+    r.raw = share_value(doc, v);
     return {std::move(r), {}};
 }
 
@@ -124,7 +124,11 @@ model::run map_group(const std::vector<sofy_record>& records, std::string_view s
             ++c.untested;
         if (!r.created_at || (rec.scheduled_at && *rec.scheduled_at < *r.created_at))
             r.created_at = rec.scheduled_at;
-        raw->as_object()["records"].as_array().push_back(rec.raw);
+        auto& kept = raw->as_object()["records"].as_array();
+        if (rec.raw)
+            kept.push_back(*rec.raw);
+        else
+            kept.push_back(nullptr);
     }
     auto agg = aggregate(statuses);
     r.status = agg.status;

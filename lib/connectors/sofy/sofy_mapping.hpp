@@ -4,11 +4,13 @@
 // native id is "<scheduledRunGuid>.<testRunGroupId>", both of which the status route needs.
 // Pure: no I/O; untrusted input gives a problem text, never an exception.
 #include <boost/json/value.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "connectors/common/json_doc.hpp"
 #include "model/failure.hpp"
 #include "model/run.hpp"
 
@@ -23,14 +25,16 @@ struct sofy_record {
     std::string status;  // verbatim
     std::optional<model::timestamp> scheduled_at;
     std::optional<std::string> build, device, application_guid;
-    boost::json::value raw;
+    std::shared_ptr<const boost::json::value> raw;  // the record as Sofy sent it (shared)
 };
 
 struct parsed_record {
     std::optional<sofy_record> record;
     std::string problem;
 };
-parsed_record parse_record(const boost::json::value& v);
+// `doc`: the parsed document `v` is part of (parse_json_doc), which the run's raw then
+// shares instead of copying `v`; null: raw is a copy.
+parsed_record parse_record(const boost::json::value& v, const shared_json& doc = nullptr);
 
 // Sofy timestamps: "2023-10-24T06:14:39.200Z", and legacy "2022-10-07T20:39:26.02" (no zone:
 // UTC, the documents say every date is UTC).

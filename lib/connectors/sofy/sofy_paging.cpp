@@ -126,7 +126,7 @@ std::string list_target(const sofy_position& p, std::string_view application_gui
 
 vendor_page parse_list(std::string_view body) {
     vendor_page page;
-    auto doc = parse_json(body);
+    auto doc = parse_json_doc(body);
     if (!doc || !doc->is_object()) {
         page.problem = "list answer is not a JSON object";
         return page;
@@ -139,7 +139,7 @@ vendor_page parse_list(std::string_view body) {
     }
     page.total = *total;
     for (const auto& v : data->get_array()) {
-        auto r = parse_record(v);
+        auto r = parse_record(v, doc);
         if (!r.record) {
             page.problem = r.problem;
             page.records.clear();

@@ -61,11 +61,11 @@ class testerarmy_connector final : public connector {
 
     asio::awaitable<outcome<model::run>> get(std::string native_id,
                                              clock::time_point deadline) override {
-        std::optional<boost::json::value> doc;
+        shared_json doc;
         connector_error err;
         co_await fetch_run(native_id, deadline, doc, err);
         if (!doc) co_return outcome<model::run>::failure(std::move(err));
-        mapped_run m = map_run(*doc, cfg_.name);
+        mapped_run m = map_run(*doc, cfg_.name, doc);
         if (!m.run) co_return outcome<model::run>::failure(malformed(200, m.problem));
         co_return outcome<model::run>::success(std::move(*m.run));
     }
@@ -73,7 +73,7 @@ class testerarmy_connector final : public connector {
     asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
         std::string native_id, clock::time_point deadline) override {
         using result_t = outcome<std::vector<model::test_failure>>;
-        std::optional<boost::json::value> doc;
+        shared_json doc;
         connector_error err;
         co_await fetch_run(native_id, deadline, doc, err);
         if (!doc) co_return result_t::failure(std::move(err));
@@ -209,7 +209,7 @@ class testerarmy_connector final : public connector {
 
     // GET /api/v1/runs/{id} as JSON into `doc`, else the error into `err`.
     asio::awaitable<void> fetch_run(std::string native_id, clock::time_point deadline,
-                                    std::optional<boost::json::value>& doc, connector_error& err) {
+                                    shared_json& doc, connector_error& err) {
         if (!uuid_shaped(native_id)) {
             err = not_a_run_id();
             co_return;
@@ -220,7 +220,7 @@ class testerarmy_connector final : public connector {
             err = to_connector_error(r);
             co_return;
         }
-        doc = parse_json(r.response->body);
+        doc = parse_json_doc(r.response->body);
         if (!doc || !doc->is_object()) {
             doc.reset();
             err = malformed(r.response->status, "run answer is not a JSON object");

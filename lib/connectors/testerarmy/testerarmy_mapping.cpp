@@ -92,7 +92,7 @@ std::optional<model::timestamp> parse_testerarmy_time(std::string_view text) {
     return model::parse_timestamp(text);
 }
 
-mapped_run map_run(const json::value& v, std::string_view source_name) {
+mapped_run map_run(const json::value& v, std::string_view source_name, const shared_json& doc) {
     if (!v.is_object()) return {std::nullopt, "run is not an object"};
     checked_reader rd;
     auto id = get_string(v, "id");
@@ -139,7 +139,7 @@ mapped_run map_run(const json::value& v, std::string_view source_name) {
     rd.str(v, "type");
     rd.obj(v, "error");
     if (!rd.problem.empty()) return {std::nullopt, "run " + *id + ": " + rd.problem};
-    r.raw = std::make_shared<const json::value>(v);
+    r.raw = share_value(doc, v);
     return {std::move(r), {}};
 }
 

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "connectors/common/json_access.hpp"
+#include "connectors/common/json_doc.hpp"
 #include "connectors/testerarmy/testerarmy_mapping.hpp"
 #include "connectors/testerarmy/testerarmy_status.hpp"
 
@@ -35,7 +36,7 @@ std::string list_target(const list_query& q, std::string_view project_id, std::s
 
 vendor_page parse_list(std::string_view body, std::string_view source_name) {
     vendor_page page;
-    auto doc = parse_json(body);
+    auto doc = parse_json_doc(body);
     if (!doc || !doc->is_object()) {
         page.problem = "list answer is not a JSON object";
         return page;
@@ -53,7 +54,7 @@ vendor_page parse_list(std::string_view body, std::string_view source_name) {
         if (!next->get_string().empty()) page.next_cursor = std::string(next->get_string());
     }
     for (const auto& v : runs->get_array()) {
-        auto m = map_run(v, source_name);
+        auto m = map_run(v, source_name, doc);
         if (!m.run) {
             page.problem = m.problem;
             return page;

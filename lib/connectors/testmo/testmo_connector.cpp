@@ -64,7 +64,7 @@ class testmo_connector final : public connector {
         using result = outcome<model::run>;
         auto doc = co_await get_run(native_id, false, deadline);
         if (!doc.ok()) co_return result::failure(doc.error);
-        co_return map_run(doc.value->at("result"), src_.name, src_.base_url);
+        co_return map_run((*doc.value)->at("result"), src_.name, src_.base_url, *doc.value);
     }
 
     asio::awaitable<outcome<std::vector<model::test_failure>>> failures(
@@ -79,7 +79,7 @@ class testmo_connector final : public connector {
         int page = 1;
         auto doc = co_await get_run(native_id, true, deadline);
         if (!doc.ok()) co_return result::failure(doc.error);
-        auto* expands = member(*doc.value, "expands");
+        auto* expands = member(**doc.value, "expands");
         auto ids = expands ? failure_status_ids(*expands) : std::nullopt;
         failure_ids = ids ? *ids : fallback_failure_ids;
         if (failure_ids.empty()) co_return result::success(std::move(all));
@@ -203,9 +203,9 @@ class testmo_connector final : public connector {
 
     // GET /api/v1/automation/runs/{id}[?expands=statuses] -> {"result": {...}, "expands": ..}.
     // Ids are integers: anything else cannot exist (not_found without a call).
-    asio::awaitable<outcome<json::value>> get_run(std::string native_id, bool with_statuses,
+    asio::awaitable<outcome<shared_json>> get_run(std::string native_id, bool with_statuses,
                                                   clock::time_point deadline) {
-        using result = outcome<json::value>;
+        using result = outcome<shared_json>;
         if (native_id.empty() || native_id.size() > 18 ||
             native_id.find_first_not_of("0123456789") != std::string::npos) {
             connector_error e;
@@ -220,10 +220,10 @@ class testmo_connector final : public connector {
         std::string url(u.buffer());
         auto r = co_await fetch(url, deadline);
         if (!r.ok()) co_return result::failure(r.error);
-        auto doc = parse_json(*r.value);
+        auto doc = parse_json_doc(*r.value);
         if (!doc || !member(*doc, "result") || !member(*doc, "result")->is_object())
             co_return result::failure(malformed("run body without result object"));
-        co_return result::success(std::move(*doc));
+        co_return result::success(std::move(doc));
     }
 
     asio::awaitable<outcome<std::string>> fetch(std::string url, clock::time_point deadline) {

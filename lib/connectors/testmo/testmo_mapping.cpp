@@ -84,7 +84,7 @@ std::optional<std::string> field(const json::value* fields, std::string_view nam
 }  // namespace
 
 outcome<model::run> map_run(const json::value& v, std::string_view source,
-                            std::string_view base_url) {
+                            std::string_view base_url, const shared_json& doc) {
     using result = outcome<model::run>;
     if (!v.is_object()) return result::failure(malformed("run is not an object"));
     auto id = get_int(v, "id");
@@ -139,7 +139,7 @@ outcome<model::run> map_run(const json::value& v, std::string_view source,
     boost::urls::url web(join_url(base_url, "/automation/runs/view"));
     web.segments().push_back(run.native_id);
     run.web_url = std::string(web.buffer());
-    run.raw = std::make_shared<const json::value>(v);
+    run.raw = share_value(doc, v);
     return result::success(std::move(run));
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "connectors/common/connector.hpp"
+#include "connectors/common/json_doc.hpp"
 
 namespace runhub::connectors::testmo {
 
@@ -15,8 +16,10 @@ namespace runhub::connectors::testmo {
 // null): name, project_id, is_completed (else: completed_at set), completed_at, elapsed
 // (microseconds [assumed]), the counters, fields named Branch/Commit, links.
 // `base_url` (the instance root) builds web_url: <base>/automation/runs/view/<id> [assumed].
+// `doc`: the parsed document `v` is part of (parse_json_doc), which the run's raw then
+// shares instead of copying `v`; null: raw is a copy.
 outcome<model::run> map_run(const boost::json::value& v, std::string_view source,
-                            std::string_view base_url);
+                            std::string_view base_url, const shared_json& doc = nullptr);
 
 // The result-status ids flagged is_failure in a `statuses` expand ({"statuses":[...]}); nullopt
 // when the expand is absent or malformed.

@@ -111,7 +111,7 @@ outcome<run_page> parse_list_page(std::string_view body, const list_query& q,
                                   std::string_view source, std::string_view base_url,
                                   const page_position& at) {
     using result = outcome<run_page>;
-    auto doc = parse_json(body);
+    auto doc = parse_json_doc(body);
     if (!doc || !doc->is_object()) return result::failure(malformed("list body is not an object"));
     auto* items = member(*doc, "result");
     if (!items || !items->is_array())
@@ -120,7 +120,7 @@ outcome<run_page> parse_list_page(std::string_view body, const list_query& q,
     if (!next.ok()) return result::failure(next.error);
     std::vector<model::run> runs;
     for (const auto& item : items->get_array()) {
-        auto run = map_run(item, source, base_url);
+        auto run = map_run(item, source, base_url, doc);
         if (!run.ok()) return result::failure(run.error);
         runs.push_back(std::move(*run.value));
     }

@@ -57,7 +57,7 @@ connector_error malformed(std::string detail) {
 
 }  // namespace
 
-outcome<model::run> map_run(const json::value& v, std::string_view source) {
+outcome<model::run> map_run(const json::value& v, std::string_view source, const shared_json& doc) {
     if (!v.is_object()) return outcome<model::run>::failure(malformed("run is not an object"));
     reader r{v, {}};
     auto id = get_string(v, "id");
@@ -110,7 +110,7 @@ outcome<model::run> map_run(const json::value& v, std::string_view source) {
         run.counts = c;
     }
     if (!r.bad.empty()) return outcome<model::run>::failure(malformed("bad member " + r.bad));
-    run.raw = std::make_shared<const json::value>(v);
+    run.raw = share_value(doc, v);
     return outcome<model::run>::success(std::move(run));
 }
 

@@ -87,7 +87,7 @@ outcome<run_page> parse_list_page(std::string_view body, const list_query& q,
                                   std::string_view source, std::string_view project_id,
                                   std::string_view position) {
     using result = outcome<run_page>;
-    auto doc = parse_json(body);
+    auto doc = parse_json_doc(body);
     if (!doc || !doc->is_object())
         return result::failure(malformed("list body is not a JSON object"));
     auto* data = member(*doc, "data");
@@ -105,7 +105,7 @@ outcome<run_page> parse_list_page(std::string_view body, const list_query& q,
         page.next = *cursor;
     }
     for (const auto& item : data->get_array()) {
-        auto run = map_run(item, source);
+        auto run = map_run(item, source, doc);
         if (!run.ok()) return result::failure(run.error);
         if (matches(*run.value, q, project_id)) page.runs.push_back(std::move(*run.value));
     }

@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connectors/common/json_doc.hpp"
+
+using runhub::connectors::parse_json_doc;
+using runhub::connectors::share_value;
+using runhub::connectors::shared_json;
+namespace json = boost::json;
+
+namespace {
+
+std::string runs_body(int n) {
+    std::string body = R"({"runs":[)";
+    for (int i = 0; i < n; ++i) {
+        if (i) body += ',';
+        body += R"({"id":"run-)" + std::to_string(i) + R"(","steps":[{"title":"a long enough step title )" +
+                std::to_string(i) + R"("}],"n":)" + std::to_string(i) + "}";
+    }
+    return body + R"(],"next":null})";
+}
+
+}  // namespace
+
+TEST(JsonDoc, ParsesLikeBoostJsonAndRejectsWhatIsNotJson) {
+    auto body = runs_body(500);  // larger than the first block: several blocks
+    auto doc = parse_json_doc(body);
+    ASSERT_TRUE(doc);
+    EXPECT_EQ(*doc, json::parse(body));
+    EXPECT_FALSE(parse_json_doc(R"({"runs":[1,2)"));
+    EXPECT_FALSE(parse_json_doc("<html>502</html>"));
+    EXPECT_FALSE(parse_json_doc(""));
+}
+
+// A shared member aliases the document: no copy, and it stays valid after every other
+// reference to the document is gone (ASan would see a use after free otherwise).
+TEST(JsonDoc, SharedMembersKeepTheDocumentAlive) {
+    std::vector<shared_json> kept;
+    {
+        auto doc = parse_json_doc(runs_body(300));
+        ASSERT_TRUE(doc);
+        for (const auto& v : doc->at("runs").as_array()) {
+            auto s = share_value(doc, v);
+            EXPECT_EQ(s.get(), &v);  // the same object, not a copy
+            kept.push_back(std::move(s));
+        }
+        auto root = share_value(doc, *doc);
+        EXPECT_EQ(root.get(), doc.get());
+    }
+    ASSERT_EQ(kept.size(), 300u);
+    EXPECT_EQ(kept[299]->at("id").as_string(), "run-299");
+    EXPECT_EQ(kept[7]->at("steps").at(0).at("title").as_string(), "a long enough step title 7");
+}
+
+// Without a document share_value copies; copies made from a document's values (on the stack,
+// on other threads, after the document is gone) are ordinary values.
+TEST(JsonDoc, CopiesAreIndependentOfTheDocument) {
+    json::value outside = json::parse(R"({"a":[1,2,3]})");
+    auto s = share_value(nullptr, outside);
+    EXPECT_NE(s.get(), &outside);
+    EXPECT_EQ(*s, outside);
+
+    auto doc = parse_json_doc(runs_body(50));
+    ASSERT_TRUE(doc);
+    json::value local(doc->at("runs").at(3));  // copy-constructed: the document's storage
+    auto from_local = share_value(nullptr, local);
+    EXPECT_NE(from_local.get(), &local);
+    std::vector<json::value> copies(4);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) copies[t] = json::value(doc->at("runs").at(i % 50));
+        });
+    for (auto& th : threads) th.join();
+    doc.reset();
+    local.as_object()["extra"] = "after the document";
+    EXPECT_EQ(local.at("id").as_string(), "run-3");
+    EXPECT_EQ(from_local->at("id").as_string(), "run-3");
+    for (int t = 0; t < 4; ++t) EXPECT_EQ(copies[t].at("id").as_string(), "run-49");
+}
