@@ -1,6 +1,7 @@
 // The Buildkite Test Engine emulator: thin HTTP handlers over the store (vendor-notes.md §4).
 #include "sandbox/buildkite/buildkite_emulator.hpp"
 
+#include <algorithm>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json.hpp>
 
@@ -105,10 +106,14 @@ class buildkite_emulator final : public emulator {
         auto parsed = parse_page_query(req.query);
         if (!parsed.query) return message_response(400, parsed.error);
         const auto& q = *parsed.query;
-        const auto runs = store_.list(q.build_id, now());
+        // The page's runs only: the window slice_page will take.
+        const auto per = static_cast<std::size_t>(std::max(q.per_page, 1));
+        const std::size_t first = static_cast<std::size_t>(std::max(q.page, 1) - 1) * per;
+        const auto w = store_.list_window(q.build_id, now(), first, per);
         const std::string extra = q.build_id.empty() ? "" : "build_id=" + encode_param(q.build_id);
-        return paged(q, runs.size(), urls_.api_runs, extra, [&](std::size_t i) {
-            return run_object(runs[i].record, runs[i].status, urls_);
+        return paged(q, w.total, urls_.api_runs, extra, [&](std::size_t i) {
+            const auto& v = w.runs.at(i - first);
+            return run_object(v.record, v.status, urls_);
         });
     }
 

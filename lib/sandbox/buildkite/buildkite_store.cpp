@@ -31,6 +31,19 @@ std::vector<run_view> store::list(const std::string& build_id, time_point now) c
     return out;
 }
 
+store::window store::list_window(const std::string& build_id, time_point now, std::size_t first,
+                                 std::size_t count) const {
+    std::lock_guard lock(mutex_);
+    window out;
+    for (const auto& r : runs_) {
+        if (!build_id.empty() && r.build_id != build_id) continue;
+        if (out.total >= first && out.total - first < count)
+            out.runs.push_back({r, status_locked(r, now)});
+        ++out.total;
+    }
+    return out;
+}
+
 std::optional<run_view> store::get(const std::string& id, time_point now) const {
     std::lock_guard lock(mutex_);
     for (const auto& r : runs_)

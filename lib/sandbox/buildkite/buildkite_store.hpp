@@ -43,6 +43,14 @@ class store {
 
     // Newest first; build_id "" = all.
     std::vector<run_view> list(const std::string& build_id, time_point now) const;
+    // The same list's entries [first, first + count) only, with the list's size: a page
+    // without copying the runs it does not show.
+    struct window {
+        std::size_t total = 0;
+        std::vector<run_view> runs;
+    };
+    window list_window(const std::string& build_id, time_point now, std::size_t first,
+                       std::size_t count) const;
     std::optional<run_view> get(const std::string& id, time_point now) const;
     // The failures processed by now, in order of arrival.
     std::vector<failed_execution> failures_of(const run_view& v, time_point now) const;

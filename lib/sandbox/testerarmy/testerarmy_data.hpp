@@ -2,6 +2,7 @@
 // TesterArmy's generated data: the team's projects, saved tests and groups, and its runs with
 // every field of the RunResponse (vendor-notes.md §2.4). Same seed, same data.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,6 +69,11 @@ struct run_record {
     std::string planned_outcome;
     bool settled = true;  // terminal fields filled in (always true for generated runs)
     bool webhook_sent = false;
+
+    // The run's JSON as the API answers it (serialize(run_object)), kept by the store once the
+    // record can no longer change on its own (settled, its webhook done); the store clears it
+    // on every change it makes to such a record (a cancel). Lists send it as it is.
+    std::shared_ptr<const std::string> wire;
 };
 
 // The fixed catalog of one seed: 3 projects, 5 saved tests each, 2 groups each.

@@ -106,12 +106,21 @@ class testerarmy_emulator final : public emulator {
         auto page = store_.list(*parsed.query, now(), forced_outcome());
         if (page.bad_cursor)
             return error_response(400, "ValidationError", "cursor: Invalid cursor");
-        boost::json::array runs;
-        for (const auto& r : page.runs) runs.push_back(run_object(r));
-        boost::json::value next = nullptr;
-        if (page.next_cursor) next = *page.next_cursor;
-        return json_response(
-            200, boost::json::object{{"runs", std::move(runs)}, {"nextCursor", std::move(next)}});
+        // {"runs":[...],"nextCursor":...}: the runs' JSON as the store keeps it, joined.
+        std::size_t size = 64;
+        for (const auto& r : page.runs) size += r->size() + 1;
+        std::string body;
+        body.reserve(size);
+        body += "{\"runs\":[";
+        for (std::size_t i = 0; i < page.runs.size(); ++i) {
+            if (i) body += ',';
+            body += *page.runs[i];
+        }
+        body += "],\"nextCursor\":";
+        body += page.next_cursor ? boost::json::serialize(boost::json::string_view(*page.next_cursor))
+                                 : std::string("null");
+        body += '}';
+        return http::response::json(200, std::move(body));
     }
 
     http::response get_run(http::request& req) {

@@ -39,7 +39,7 @@ class store {
     const catalog& cat() const { return catalog_; }
 
     struct list_page {
-        std::vector<run_record> runs;
+        std::vector<std::shared_ptr<const std::string>> runs;  // each run's JSON (run_object)
         std::optional<std::string> next_cursor;
         bool bad_cursor = false;
     };
@@ -67,6 +67,8 @@ class store {
   private:
     void refresh_locked(time_point now, const std::string& forced);
     run_record* find_locked(const std::string& id);
+    // The run's JSON: its kept one, else made now (and kept when it can be).
+    std::shared_ptr<const std::string> wire_locked(run_record& r);
 
     store_options opts_;
     catalog catalog_;

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,6 +83,11 @@ struct run_record {
     bool client_driven = false;
     bool settled = false;
     std::string seeded_outcome;  // passed | failed | error
+
+    // serialize(run_json(*this, false)) as a list sends it, kept by the store between changes:
+    // run_store clears it whenever it hands the record out to be changed (find_mut,
+    // find_thread_mut) and when a run settles.
+    mutable std::shared_ptr<const std::string> list_json;
 };
 
 struct named {

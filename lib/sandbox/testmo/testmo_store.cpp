@@ -48,7 +48,9 @@ const run_record* run_store::find(std::int64_t run_id) const {
 }
 
 run_record* run_store::find_mut(std::int64_t run_id) {
-    return const_cast<run_record*>(std::as_const(*this).find(run_id));
+    auto* r = const_cast<run_record*>(std::as_const(*this).find(run_id));
+    if (r) r->list_json.reset();  // about to change
+    return r;
 }
 
 const thread_record* run_store::find_thread(std::int64_t thread_id) const {
@@ -61,7 +63,10 @@ const thread_record* run_store::find_thread(std::int64_t thread_id) const {
 std::pair<run_record*, thread_record*> run_store::find_thread_mut(std::int64_t thread_id) {
     for (auto& r : d_.runs)
         for (auto& t : r.threads)
-            if (t.id == thread_id) return {&r, &t};
+            if (t.id == thread_id) {
+                r.list_json.reset();  // about to change
+                return {&r, &t};
+            }
     return {nullptr, nullptr};
 }
 
@@ -73,6 +78,7 @@ void run_store::settle(time_point now, std::string_view forced_outcome) {
         simulate_completion(r, resolve_outcome(forced_outcome, r.seeded_outcome), d_,
                             completes_at(r.created_at, timing_));
         r.settled = true;
+        r.list_json.reset();
     }
 }
 
@@ -82,14 +88,20 @@ std::string run_store::list_body(std::int64_t project_id, const run_list_query& 
         if (r.project_id == project_id && matches(q, r)) hits.push_back(&r);
     if (q.ascending) std::reverse(hits.begin(), hits.end());
     auto w = window(static_cast<std::int64_t>(hits.size()), q.page, q.per_page);
-    boost::json::array result;
     std::vector<const run_record*> shown(
         hits.begin() + static_cast<std::ptrdiff_t>(w.first),
         hits.begin() + static_cast<std::ptrdiff_t>(w.first + w.count));
-    for (const auto* r : shown) result.emplace_back(run_json(*r, false));
-    if (q.expands.empty()) return page_body(w, q.per_page, std::move(result), nullptr);
+    std::vector<std::shared_ptr<const std::string>> result;
+    result.reserve(shown.size());
+    for (const auto* r : shown) {
+        if (!r->list_json)
+            r->list_json =
+                std::make_shared<const std::string>(boost::json::serialize(run_json(*r, false)));
+        result.push_back(r->list_json);
+    }
+    if (q.expands.empty()) return joined_page_body(w, q.per_page, result, nullptr);
     auto ex = expands_json(q.expands, shown, d_);
-    return page_body(w, q.per_page, std::move(result), &ex);
+    return joined_page_body(w, q.per_page, result, &ex);
 }
 
 std::string run_store::get_body(const run_record& r,

@@ -184,6 +184,37 @@ std::string page_body(const page_window& w, int per_page, json::array result,
     return json::serialize(o);
 }
 
+std::string joined_page_body(const page_window& w, int per_page,
+                             const std::vector<std::shared_ptr<const std::string>>& result,
+                             const json::object* expands) {
+    // The envelope without its result, serialized as page_body would ("result" replaced).
+    json::object o;
+    o["page"] = opt_page(w.page);
+    o["prev_page"] = opt_page(w.prev_page);
+    o["next_page"] = opt_page(w.next_page);
+    o["last_page"] = opt_page(w.last_page);
+    o["per_page"] = per_page;
+    o["total"] = w.total;
+    std::string head = json::serialize(o);
+    std::size_t size = head.size() + 32;
+    for (const auto& r : result) size += r->size() + 1;
+    std::string out;
+    out.reserve(size);
+    out.append(head, 0, head.size() - 1);  // without the closing '}'
+    out += ",\"result\":[";
+    for (std::size_t i = 0; i < result.size(); ++i) {
+        if (i) out += ',';
+        out += *result[i];
+    }
+    out += ']';
+    if (expands) {
+        out += ",\"expands\":";
+        out += json::serialize(*expands);
+    }
+    out += '}';
+    return out;
+}
+
 http::response error_response(const api_error& e) {
     json::object o{{"message", e.message}};
     if (!e.errors.empty()) {

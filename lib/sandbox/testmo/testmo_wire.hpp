@@ -27,6 +27,11 @@ boost::json::object expands_json(const std::vector<std::string>& expands,
 std::string page_body(const page_window& w, int per_page, boost::json::array result,
                       const boost::json::object* expands);
 
+// The same, with each element of `result` already serialized.
+std::string joined_page_body(const page_window& w, int per_page,
+                             const std::vector<std::shared_ptr<const std::string>>& result,
+                             const boost::json::object* expands);
+
 http::response error_response(const api_error& e);
 http::response not_found_response();
 http::response rate_limited_response(const rate_limit_state& s);  // 429 + Retry-After

@@ -167,3 +167,26 @@ TEST(BuildkiteStore, UploadsCreateAndReopenRunsWithForcedOutcomes) {
     s.reset();
     EXPECT_EQ(s.list("", t0).size(), 10u);
 }
+
+// A page's window is the same slice of the same list: the same runs, states and total.
+TEST(BuildkiteStore, ListWindowIsTheSliceOfTheList) {
+    const auto t0 = at("2026-11-23T12:00:10Z");
+    store s({7, 40, at("2026-11-23T12:00:00Z"), 2s, 8s});
+    s.upload({"job-1", "main", std::string(40, 'b'), {{"a", "", "failed", "x", 0.1}}}, t0, "");
+    const auto all = s.list("", t0 + 3s);
+    ASSERT_EQ(all.size(), 41u);
+    for (std::size_t first : {0u, 1u, 30u, 40u, 41u, 99u})
+        for (std::size_t count : {1u, 10u, 100u}) {
+            auto w = s.list_window("", t0 + 3s, first, count);
+            EXPECT_EQ(w.total, all.size());
+            const std::size_t expected = first >= all.size() ? 0 : std::min(count, all.size() - first);
+            ASSERT_EQ(w.runs.size(), expected) << first << " " << count;
+            for (std::size_t i = 0; i < w.runs.size(); ++i) {
+                EXPECT_EQ(w.runs[i].record.id, all[first + i].record.id);
+                EXPECT_EQ(w.runs[i].status.state, all[first + i].status.state);
+                EXPECT_EQ(w.runs[i].status.result, all[first + i].status.result);
+            }
+        }
+    const auto build = all.front().record.build_id;
+    EXPECT_EQ(s.list_window(build, t0 + 3s, 0, 100).total, s.list(build, t0 + 3s).size());
+}

@@ -232,6 +232,17 @@ TEST(TesterArmyHttp, CancelTakesEffectAndIsConflictOnceTerminal) {
     auto queued = parse_json(fx.get("/api/v1/runs?status=queued&limit=1").body);
     const std::string q(queued.at("runs").at(0).at("id").as_string());
     EXPECT_EQ(fx.post("/api/v1/runs/" + q + "/cancel", "").status, 200);
+    // A list sends the run as it is now, not as an earlier list sent it (the store keeps each
+    // settled run's JSON): the queued run listed above is listed cancelled.
+    auto after = parse_json(fx.get("/api/v1/runs?status=cancelled&limit=100").body);
+    int seen = 0;
+    for (const auto& listed : after.at("runs").as_array())
+        if (listed.at("id").as_string() == q) {
+            ++seen;
+            EXPECT_EQ(listed.at("status"), "cancelled");
+            EXPECT_FALSE(listed.at("completedAt").is_null());
+        }
+    EXPECT_EQ(seen, 1);
 }
 
 TEST(TesterArmyHttp, TriggerValidationAndGroups) {

@@ -25,6 +25,14 @@ boost::json::value run(const testmo_env& env, std::int64_t id) {
     return parse(env.get("/api/v1/automation/runs/" + std::to_string(id)).body).at("result");
 }
 
+// The run as the project's list shows it (null when it is not on the first page).
+boost::json::value listed(const testmo_env& env, std::int64_t id) {
+    auto page = parse(env.get(env.runs_path() + "?per_page=100").body);
+    for (const auto& r : page.at("result").as_array())
+        if (r.at("id") == id) return r;
+    return nullptr;
+}
+
 }  // namespace
 
 TEST(TestmoWrite, CreatedRunRunsThenCompletesInListAndGet) {
@@ -94,6 +102,13 @@ TEST(TestmoWrite, ReporterFlowThreadsTestsAndComplete) {
     EXPECT_EQ(env.post(run_path + "/append", R"({"fields":[{"name":"Log","type":4,"value":"ok"}]})")
                   .status,
               204);
+    // Listed (a list keeps each run's JSON until the run changes), then changed: the next
+    // list shows the change.
+    EXPECT_EQ(listed(env, id).at("status1_count"), 1);
+    EXPECT_EQ(env.post(run_path + "/append", R"({"links":[{"name":"Log","url":"https://l.test"}]})")
+                  .status,
+              204);
+    EXPECT_EQ(listed(env, id).at("links").as_array().size(), 2u);
     // Reporter-driven: the clock passing does not complete it.
     env.clock->advance(60s);
     auto open = run(env, id);
@@ -107,6 +122,8 @@ TEST(TestmoWrite, ReporterFlowThreadsTestsAndComplete) {
     EXPECT_EQ(env.post(run_path + "/complete", R"({"measure_elapsed":true})").status, 204);
     auto done = run(env, id);
     EXPECT_EQ(done.at("status"), 3);
+    EXPECT_EQ(listed(env, id).at("status"), 3);
+    EXPECT_EQ(listed(env, id).at("is_completed"), true);
     EXPECT_EQ(done.at("is_completed"), true);
     EXPECT_EQ(done.at("success_count"), 1);
     EXPECT_EQ(done.at("failure_count"), 1);
