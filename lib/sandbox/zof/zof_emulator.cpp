@@ -130,6 +130,7 @@ class zof_emulator final : public emulator {
         const lifecycle_timing timing{opts_.queued_for, opts_.running_for};
         for (auto& r : data_.runs) {
             if (!r.triggered || r.settled) continue;
+            r.list_json.reset();
             auto s = lifecycle_at(r.created_at, now, timing, r.canceled_at);
             r.started_at = s.started_at;
             r.completed_at = s.completed_at;
@@ -253,6 +254,7 @@ class zof_emulator final : public emulator {
                                    "Run '" + r->id + "' is already " + r->status +
                                        "; only queued or running runs can be canceled.",
                                    ""});
+        r->list_json.reset();
         if (r->triggered) {
             r->canceled_at = now;
             settle_locked(now);

@@ -4,6 +4,7 @@
 // lifecycle ends. Plain data: the emulator guards it with its mutex.
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ struct run_record {
     bool settled = false;        // outcome frozen; no further change
     std::string seeded_outcome;  // the ending when no outcome is forced
     std::optional<time_point> canceled_at;
+
+    // serialize(run_json(*this, dataset, false)) as a list sends it, kept between changes: the
+    // emulator clears it whenever it changes the record (settle, cancel).
+    mutable std::shared_ptr<const std::string> list_json;
 };
 
 // A named suite of test cases that `POST /v1/runs` accepts as `test_suite_id`.

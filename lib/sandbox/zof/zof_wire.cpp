@@ -73,11 +73,21 @@ json::object run_json(const run_record& r, const dataset& d, bool with_cases) {
 }
 
 std::string list_body(const page& p, const dataset& d) {
-    json::array data;
-    for (const auto* r : p.data) data.emplace_back(run_json(*r, d, false));
-    json::object o{{"data", std::move(data)}, {"has_more", p.has_more}};
-    o["next_cursor"] = p.next_cursor ? json::value(json::string(*p.next_cursor)) : nullptr;
-    return json::serialize(o);
+    // {"data":[...],"has_more":…,"next_cursor":…}, each run's JSON made once per change.
+    std::string out = "{\"data\":[";
+    for (std::size_t i = 0; i < p.data.size(); ++i) {
+        const auto& r = *p.data[i];
+        if (!r.list_json)
+            r.list_json = std::make_shared<const std::string>(json::serialize(run_json(r, d, false)));
+        if (i) out += ',';
+        out += *r.list_json;
+    }
+    out += "],\"has_more\":";
+    out += p.has_more ? "true" : "false";
+    out += ",\"next_cursor\":";
+    out += p.next_cursor ? json::serialize(json::string(*p.next_cursor)) : std::string("null");
+    out += '}';
+    return out;
 }
 
 std::string logs_body(const run_record& r, const std::vector<log_line>& lines) {

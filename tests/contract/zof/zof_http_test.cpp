@@ -250,6 +250,16 @@ TEST(ZofHttp, CancelQueuedAndRunningRuns) {
     std::string sid(seeded.at("id").as_string());
     EXPECT_EQ(env.post("/v1/runs/" + sid + "/cancel", "").status, 200);
     EXPECT_EQ(parse(env.get("/v1/runs/" + sid).body).at("status"), "canceled");
+    // Lists too, though the run was listed before the change (lists keep each run's JSON).
+    auto listed = parse(env.get("/v1/runs?status=canceled&limit=100").body).at("data");
+    int seen = 0;
+    for (const auto& run : listed.as_array())
+        if (run.at("id").as_string() == sid) {
+            ++seen;
+            EXPECT_EQ(run.at("status"), "canceled");
+            EXPECT_FALSE(run.at("completed_at").is_null());
+        }
+    EXPECT_EQ(seen, 1);
 }
 
 TEST(ZofHttp, TriggerValidation) {
