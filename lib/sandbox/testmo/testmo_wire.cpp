@@ -170,8 +170,9 @@ json::object expands_json(const std::vector<std::string>& expands,
     return out;
 }
 
-std::string page_body(const page_window& w, int per_page, json::array result,
-                      const json::object* expands) {
+namespace {
+// The page envelope's members before "result".
+json::object page_envelope(const page_window& w, int per_page) {
     json::object o;
     o["page"] = opt_page(w.page);
     o["prev_page"] = opt_page(w.prev_page);
@@ -179,6 +180,13 @@ std::string page_body(const page_window& w, int per_page, json::array result,
     o["last_page"] = opt_page(w.last_page);
     o["per_page"] = per_page;
     o["total"] = w.total;
+    return o;
+}
+}  // namespace
+
+std::string page_body(const page_window& w, int per_page, json::array result,
+                      const json::object* expands) {
+    json::object o = page_envelope(w, per_page);
     o["result"] = std::move(result);
     if (expands) o["expands"] = *expands;
     return json::serialize(o);
@@ -187,15 +195,8 @@ std::string page_body(const page_window& w, int per_page, json::array result,
 std::string joined_page_body(const page_window& w, int per_page,
                              const std::vector<std::shared_ptr<const std::string>>& result,
                              const json::object* expands) {
-    // The envelope without its result, serialized as page_body would ("result" replaced).
-    json::object o;
-    o["page"] = opt_page(w.page);
-    o["prev_page"] = opt_page(w.prev_page);
-    o["next_page"] = opt_page(w.next_page);
-    o["last_page"] = opt_page(w.last_page);
-    o["per_page"] = per_page;
-    o["total"] = w.total;
-    std::string head = json::serialize(o);
+    // The envelope as page_body writes it, then the joined result.
+    std::string head = json::serialize(page_envelope(w, per_page));
     std::size_t size = head.size() + 32;
     for (const auto& r : result) size += r->size() + 1;
     std::string out;
