@@ -96,7 +96,8 @@ bool none_match(std::string_view header, std::string_view etag) {
 
 // A 200 answer with its ETag (a hash of the bytes sent: `tag` when the caller has it, else
 // computed here), or 304 when the caller has them.
-// `res` (a 200 with its body) with its ETag and cache headers, or a 304 when If-None-Match holds it.
+// `res` (a 200 with its body) with its ETag and cache headers, or a 304 when If-None-Match holds
+// it.
 http::response with_validators(const http::request& req, http::response res,
                                const std::string& etag, const connectors::cache_note& note) {
     if (auto inm = req.headers.get("If-None-Match"); inm && none_match(*inm, etag)) {
@@ -118,8 +119,8 @@ http::response conditional(const http::request& req, std::string body,
 // A kept answer, sent from the entry's own bytes (a list page is ~34 kB: no copy per hit).
 http::response conditional(const http::request& req, std::shared_ptr<const cache::entry> kept,
                            const connectors::cache_note& note) {
-    std::string etag = cache::quoted_etag(kept->etag.empty() ? cache::make_etag(kept->value)
-                                                             : kept->etag);
+    std::string etag =
+        cache::quoted_etag(kept->etag.empty() ? cache::make_etag(kept->value) : kept->etag);
     auto res = http::response::json(200, {});
     res.shared_body = std::shared_ptr<const std::string>(kept, &kept->value);
     return with_validators(req, std::move(res), etag, note);

@@ -15,13 +15,27 @@ void append_string(std::string& out, std::string_view s) {
         run_start = i + 1;
         out += '\\';
         switch (c) {
-            case '"': out += '"'; break;
-            case '\\': out += '\\'; break;
-            case '\b': out += 'b'; break;
-            case '\f': out += 'f'; break;
-            case '\n': out += 'n'; break;
-            case '\r': out += 'r'; break;
-            case '\t': out += 't'; break;
+            case '"':
+                out += '"';
+                break;
+            case '\\':
+                out += '\\';
+                break;
+            case '\b':
+                out += 'b';
+                break;
+            case '\f':
+                out += 'f';
+                break;
+            case '\n':
+                out += 'n';
+                break;
+            case '\r':
+                out += 'r';
+                break;
+            case '\t':
+                out += 't';
+                break;
             default:
                 out += "u00";
                 out += hex[c >> 4];

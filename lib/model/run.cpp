@@ -122,7 +122,8 @@ boost::json::value to_json(const run& r, bool include_raw) {
 
 namespace {
 
-void append_opt_string(std::string& out, std::string_view key, const std::optional<std::string>& v) {
+void append_opt_string(std::string& out, std::string_view key,
+                       const std::optional<std::string>& v) {
     json_text::append_key(out, key);
     if (v)
         json_text::append_string(out, *v);

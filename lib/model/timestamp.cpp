@@ -13,9 +13,9 @@ void append_timestamp(std::string& out, timestamp t) {
     if (y < 0 || y > 9999) {  // rare: printf's %04d for the sign and the fifth digit
         char buf[48];
         int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y,
-                              unsigned(ymd.month()), unsigned(ymd.day()),
-                              int(hms.hours().count()), int(hms.minutes().count()),
-                              int(hms.seconds().count()), int(hms.subseconds().count()));
+                              unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                              int(hms.minutes().count()), int(hms.seconds().count()),
+                              int(hms.subseconds().count()));
         out.append(buf, static_cast<std::size_t>(n));
         return;
     }

@@ -1,11 +1,11 @@
+#include "connectors/common/json_doc.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "connectors/common/json_doc.hpp"
 
 using runhub::connectors::parse_json_doc;
 using runhub::connectors::share_value;
@@ -18,8 +18,9 @@ std::string runs_body(int n) {
     std::string body = R"({"runs":[)";
     for (int i = 0; i < n; ++i) {
         if (i) body += ',';
-        body += R"({"id":"run-)" + std::to_string(i) + R"(","steps":[{"title":"a long enough step title )" +
-                std::to_string(i) + R"("}],"n":)" + std::to_string(i) + "}";
+        body += R"({"id":"run-)" + std::to_string(i) +
+                R"(","steps":[{"title":"a long enough step title )" + std::to_string(i) +
+                R"("}],"n":)" + std::to_string(i) + "}";
     }
     return body + R"(],"next":null})";
 }

@@ -11,8 +11,8 @@
 
 namespace runhub::connectors {
 
-// Parses a body; nullopt when it is not JSON (truncated, HTML error page, ...). Lists and
-// runs, whose objects runs keep as raw, use parse_json_doc (json_doc.hpp) instead.
+// Parses a body; nullopt when it is not JSON (truncated, HTML error page, ...). List and run
+// answers use parse_json_doc (json_doc.hpp) instead: the mapped runs keep parts of them as raw.
 std::optional<boost::json::value> parse_json(std::string_view body);
 
 const boost::json::value* member(const boost::json::value& v, std::string_view key);

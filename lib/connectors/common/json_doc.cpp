@@ -23,7 +23,8 @@ class doc_arena final : public json::memory_resource {
         *self = this;
     }
     ~doc_arena() override {
-        for (auto& b : blocks_) ::operator delete(b.begin, std::align_val_t{alignof(std::max_align_t)});
+        for (auto& b : blocks_)
+            ::operator delete (b.begin, std::align_val_t{alignof(std::max_align_t)});
     }
     doc_arena(const doc_arena&) = delete;
     doc_arena& operator=(const doc_arena&) = delete;
@@ -44,12 +45,12 @@ class doc_arena final : public json::memory_resource {
 
     void* do_allocate(std::size_t n, std::size_t align) override {
         if (sealed_ || align > alignof(std::max_align_t))
-            return ::operator new(n, std::align_val_t{align});
+            return ::operator new (n, std::align_val_t{align});
         auto aligned = (used_ + align - 1) & ~(align - 1);
         if (blocks_.empty() || aligned + n > size_of_last()) {
             std::size_t size = std::max(next_size_, n + align);
             auto* p = static_cast<std::byte*>(
-                ::operator new(size, std::align_val_t{alignof(std::max_align_t)}));
+                ::operator new (size, std::align_val_t{alignof(std::max_align_t)}));
             blocks_.push_back({p, p + size});
             next_size_ = size * 2;
             used_ = 0;
@@ -59,7 +60,7 @@ class doc_arena final : public json::memory_resource {
         return blocks_.back().begin + aligned;
     }
     void do_deallocate(void* p, std::size_t n, std::size_t align) override {
-        if (!holds(p)) ::operator delete(p, n, std::align_val_t{align});
+        if (!holds(p)) ::operator delete (p, n, std::align_val_t{align});
     }
     bool do_is_equal(const json::memory_resource& other) const noexcept override {
         return this == &other;

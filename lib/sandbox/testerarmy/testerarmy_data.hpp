@@ -73,7 +73,7 @@ struct run_record {
     // The run's JSON as the API answers it (serialize(run_object)), kept by the store once the
     // record can no longer change on its own (settled, its webhook done); the store clears it
     // on every change it makes to such a record (a cancel). Lists send it as it is.
-    std::shared_ptr<const std::string> wire;
+    std::shared_ptr<const std::string> list_json;
 };
 
 // The fixed catalog of one seed: 3 projects, 5 saved tests each, 2 groups each.

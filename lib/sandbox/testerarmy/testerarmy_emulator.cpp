@@ -117,8 +117,9 @@ class testerarmy_emulator final : public emulator {
             body += *page.runs[i];
         }
         body += "],\"nextCursor\":";
-        body += page.next_cursor ? boost::json::serialize(boost::json::string_view(*page.next_cursor))
-                                 : std::string("null");
+        body += page.next_cursor
+                    ? boost::json::serialize(boost::json::string_view(*page.next_cursor))
+                    : std::string("null");
         body += '}';
         return http::response::json(200, std::move(body));
     }

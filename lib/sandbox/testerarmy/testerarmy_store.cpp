@@ -35,7 +35,7 @@ void store::reset() {
 void store::refresh_locked(time_point now, const std::string& forced) {
     for (auto& r : runs_) {
         if (r.settled || !r.life) continue;
-        r.wire.reset();
+        r.list_json.reset();
         const auto v = lifecycle_at(*r.life, now);
         r.started_at = v.started_at;
         if (v.at == phase::queued) {
@@ -52,11 +52,11 @@ void store::refresh_locked(time_point now, const std::string& forced) {
     }
 }
 
-std::shared_ptr<const std::string> store::wire_locked(run_record& r) {
-    if (r.wire) return r.wire;
+std::shared_ptr<const std::string> store::list_json_locked(run_record& r) {
+    if (r.list_json) return r.list_json;
     auto json = std::make_shared<const std::string>(boost::json::serialize(run_object(r)));
-    // Kept only once nothing but a store call can change the record (see run_record::wire).
-    if (r.settled && (!r.life || r.webhook_sent)) r.wire = json;
+    // Kept only once nothing but a store call can change the record (see run_record::list_json).
+    if (r.settled && (!r.life || r.webhook_sent)) r.list_json = json;
     return json;
 }
 
@@ -88,7 +88,7 @@ store::list_page store::list(const list_query& q, time_point now, const std::str
         keys.push_back({unix_millis(r.created_at), r.id});
     }
     const auto s = slice_after(keys, after, q.limit);
-    for (auto i = s.begin; i < s.end; ++i) page.runs.push_back(wire_locked(*matching[i]));
+    for (auto i = s.begin; i < s.end; ++i) page.runs.push_back(list_json_locked(*matching[i]));
     if (s.has_more && s.end > s.begin) page.next_cursor = encode_cursor(keys[s.end - 1]);
     return page;
 }
@@ -114,7 +114,7 @@ store::cancel_result store::cancel(const std::string& id, time_point now,
     } else {
         r->status = "cancelled";
         r->completed_at = now;
-        r->wire.reset();
+        r->list_json.reset();
     }
     return cancel_result::cancelled;
 }
@@ -182,7 +182,7 @@ std::vector<webhook_delivery> store::due_webhooks(time_point now, const std::str
     for (auto& r : runs_) {
         if (!r.life || !r.settled || r.webhook_sent) continue;
         r.webhook_sent = true;
-        r.wire.reset();
+        r.list_json.reset();
         // Sent when a run completes or fails (vendor-notes §2.7), not when cancelled.
         if (r.webhook_url.empty()) continue;
         if (r.status == "cancelled") {

@@ -68,7 +68,7 @@ class store {
     void refresh_locked(time_point now, const std::string& forced);
     run_record* find_locked(const std::string& id);
     // The run's JSON: its kept one, else made now (and kept when it can be).
-    std::shared_ptr<const std::string> wire_locked(run_record& r);
+    std::shared_ptr<const std::string> list_json_locked(run_record& r);
 
     store_options opts_;
     catalog catalog_;

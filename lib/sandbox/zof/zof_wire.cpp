@@ -78,7 +78,8 @@ std::string list_body(const page& p, const dataset& d) {
     for (std::size_t i = 0; i < p.data.size(); ++i) {
         const auto& r = *p.data[i];
         if (!r.list_json)
-            r.list_json = std::make_shared<const std::string>(json::serialize(run_json(r, d, false)));
+            r.list_json =
+                std::make_shared<const std::string>(json::serialize(run_json(r, d, false)));
         if (i) out += ',';
         out += *r.list_json;
     }

@@ -179,7 +179,8 @@ TEST(BuildkiteStore, ListWindowIsTheSliceOfTheList) {
         for (std::size_t count : {1u, 10u, 100u}) {
             auto w = s.list_window("", t0 + 3s, first, count);
             EXPECT_EQ(w.total, all.size());
-            const std::size_t expected = first >= all.size() ? 0 : std::min(count, all.size() - first);
+            const std::size_t expected =
+                first >= all.size() ? 0 : std::min(count, all.size() - first);
             ASSERT_EQ(w.runs.size(), expected) << first << " " << count;
             for (std::size_t i = 0; i < w.runs.size(); ++i) {
                 EXPECT_EQ(w.runs[i].record.id, all[first + i].record.id);
