@@ -57,6 +57,8 @@ std::optional<origin> parse_origin(const std::string& url) {
     return o;
 }
 
+constexpr std::size_t read_buffer_bytes = 32 * 1024;
+
 struct connection {
     std::unique_ptr<beast::tcp_stream> plain;
     std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
@@ -140,6 +142,11 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     asio::awaitable<std::pair<std::unique_ptr<connection>, boost::system::error_code>> connect(
         const origin& o, clock::time_point deadline) {
         auto c = std::make_unique<connection>();
+        // Beast reads a message in pieces of the buffer's free capacity, with a 512-byte floor:
+        // left at its default, a 30 kB answer is ~60 reads, each one a trip through the TLS
+        // stream's composed operations. One TLS record (16 KiB of plaintext) or a plain read of
+        // that size fits whole in this.
+        c->buffer.reserve(read_buffer_bytes);
         boost::system::error_code ec;
         tcp::resolver resolver(exec);
         asio::steady_timer guard(exec);
