@@ -3,6 +3,7 @@
 // (schedules) and their executions: test-run groups of test runs, one record per scenario and
 // device (vendor-notes.md §1.3–§1.5). Same seed, same data.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,15 @@ struct test_run {
     std::optional<lifecycle_input> life;
     std::string planned_outcome;  // passed | failed | error
     bool settled = true;
+
+    // serialize(record_object(*this, catalog)) as a fetch sends it, with the fields it was
+    // made from that can change (store::fetch makes it again when any of them differs).
+    struct kept_record {
+        std::string status, build, device;
+        time_point scheduled_at;
+        std::shared_ptr<const std::string> json;
+    };
+    mutable kept_record kept;
 };
 
 catalog make_catalog(std::uint64_t seed);

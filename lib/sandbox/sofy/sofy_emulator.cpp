@@ -115,13 +115,19 @@ class sofy_emulator final : public emulator {
         if (!parsed.query) return error_response(400, parsed.message, parsed.details, now());
         const auto& q = *parsed.query;
         auto page = store_.fetch(q, now(), forced_outcome());
-        boost::json::array data;
-        for (const auto& r : page.runs) data.push_back(record_object(r, store_.cat()));
-        return json_response(200, boost::json::object{{"pageNumber", q.page_number},
-                                                      {"pageSize", q.page_size},
-                                                      {"totalRecordsFound", page.total},
-                                                      {"totalRecordsFetched", page.runs.size()},
-                                                      {"data", std::move(data)}});
+        // serialize({"pageNumber", "pageSize", "totalRecordsFound", "totalRecordsFetched",
+        // "data"}) written out, with each record's JSON as the store keeps it.
+        std::string body = "{\"pageNumber\":" + std::to_string(q.page_number) +
+                           ",\"pageSize\":" + std::to_string(q.page_size) +
+                           ",\"totalRecordsFound\":" + std::to_string(page.total) +
+                           ",\"totalRecordsFetched\":" + std::to_string(page.runs.size()) +
+                           ",\"data\":[";
+        for (std::size_t i = 0; i < page.json.size(); ++i) {
+            if (i) body += ',';
+            body += *page.json[i];
+        }
+        body += "]}";
+        return http::response::json(200, std::move(body));
     }
 
     http::response group_status_route(http::request& req) {

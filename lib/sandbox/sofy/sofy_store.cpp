@@ -1,7 +1,10 @@
 #include "sandbox/sofy/sofy_store.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <map>
+
+#include "sandbox/sofy/sofy_wire.hpp"
 
 namespace runhub::sandbox::sofy {
 
@@ -13,6 +16,21 @@ bool newer(const test_run& a, const test_run& b) {
 }
 
 bool unfinished(const test_run& r) { return r.status == "Running"; }
+
+// The run's record as a fetch sends it: kept in the run, made again when a field it shows
+// has changed since (the others never change once the run exists).
+std::shared_ptr<const std::string> record_json(const test_run& r, const catalog& cat) {
+    auto& k = r.kept;
+    if (!k.json || k.status != r.status || k.build != r.build || k.device != r.device ||
+        k.scheduled_at != r.scheduled_at) {
+        k.json = std::make_shared<const std::string>(boost::json::serialize(record_object(r, cat)));
+        k.status = r.status;
+        k.build = r.build;
+        k.device = r.device;
+        k.scheduled_at = r.scheduled_at;
+    }
+    return k.json;
+}
 
 }  // namespace
 
@@ -59,7 +77,10 @@ store::fetch_page store::fetch(const fetch_query& q, time_point now, const std::
     fetch_page page;
     page.total = matching.size();
     const auto s = slice_page(matching.size(), q.page_number, q.page_size);
-    for (auto i = s.begin; i < s.end; ++i) page.runs.push_back(*matching[i]);
+    for (auto i = s.begin; i < s.end; ++i) {
+        page.runs.push_back(*matching[i]);
+        page.json.push_back(record_json(*matching[i], catalog_));
+    }
     return page;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Sofy's state: the generated test runs plus triggered groups, guarded by one mutex. Triggered
 // runs are brought up to date from the clock on every call, so every route agrees. No I/O.
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -41,6 +42,7 @@ class store {
 
     struct fetch_page {
         std::vector<test_run> runs;
+        std::vector<std::shared_ptr<const std::string>> json;  // each run's record, as sent
         std::size_t total = 0;
     };
     fetch_page fetch(const fetch_query& q, time_point now, const std::string& forced);

@@ -155,3 +155,44 @@ TEST(SofyStore, ExecuteAbortAndForcedOutcomes) {
     EXPECT_EQ(st.abort(s.guid, std::string("nope"), t0, ""), store::abort_result::unknown_group);
     EXPECT_FALSE(st.group_runs(st.cat().schedules.back().guid, gid, t0, ""));
 }
+
+// fetch sends each record as its JSON kept in the store; a kept record must follow every
+// change of the run (a triggered run from Running to its end, an abort).
+TEST(SofyStore, FetchedRecordsFollowEveryChange) {
+    const auto t0 = at("2026-11-23T12:00:10Z");
+    store st({42, 30, at("2026-11-23T12:00:00Z"), 2s, 8s});
+    const auto& s = st.cat().schedules.front();
+    fetch_query q;
+    q.from = at("2026-11-01T00:00:00Z");
+    q.until = at("2026-11-24T00:00:00Z");
+    q.page_size = 100;
+    auto same_as_built = [&](time_point now) {
+        auto page = st.fetch(q, now, "");
+        EXPECT_EQ(page.json.size(), page.runs.size());
+        std::set<std::string> statuses;
+        for (std::size_t i = 0; i < page.runs.size(); ++i) {
+            EXPECT_EQ(*page.json[i], boost::json::serialize(record_object(page.runs[i], st.cat())));
+            statuses.insert(page.runs[i].status);
+        }
+        return statuses;
+    };
+    same_as_built(t0);  // every record kept
+    const auto gid = st.execute(s, "2.3.6", {"Pixel 8"}, t0, "failed");
+    const auto g2 = st.execute(s, "2.3.6", {"Pixel 8"}, t0, "passed");
+    EXPECT_TRUE(same_as_built(t0 + 1s).contains("Running"));
+    EXPECT_EQ(st.abort(s.guid, g2, t0 + 3s, ""), store::abort_result::aborted);
+    same_as_built(t0 + 4s);
+    same_as_built(t0 + 11s);  // the first group ended Failed, the second stopped
+    const auto first = *st.group_runs(s.guid, gid, t0 + 11s, "");
+    for (const auto& r : first) EXPECT_EQ(r.status, "Failed");
+    auto page = st.fetch(q, t0 + 11s, "");
+    std::size_t shown = 0;
+    for (std::size_t i = 0; i < page.runs.size(); ++i) {
+        if (page.runs[i].group_id != gid && page.runs[i].group_id != g2) continue;
+        ++shown;
+        auto v = boost::json::parse(*page.json[i]);
+        EXPECT_EQ(v.at("status").as_string(),
+                  page.runs[i].group_id == gid ? "Failed" : "Run Stopped");
+    }
+    EXPECT_EQ(shown, 2 * s.scenarios.size());
+}
