@@ -2,6 +2,7 @@
 // Buildkite Test Engine's generated data: one organization, one suite and its runs with their
 // failed executions (vendor-notes.md §4.3, §4.4). Same seed, same data.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct run_record {
     run_status base;                         // generated status, before uploads seen here
     std::vector<failed_execution> failures;  // of the generated results
     std::vector<upload_record> uploads;
+
+    // serialize(run_object(…)) as a list sends it, with the status and URLs it was made with
+    // (store::list_json_window makes it again when either differs; nothing else of a run
+    // changes once it exists).
+    struct kept_json {
+        run_status status;
+        std::string api_runs;
+        std::shared_ptr<const std::string> json;
+    };
+    mutable kept_json kept;
 };
 
 // `count` runs over the 30 days before `anchor`, newest first (created_at, then id). Every

@@ -1,6 +1,7 @@
 #include "sandbox/buildkite/buildkite_store.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 namespace runhub::sandbox::buildkite {
 
@@ -31,14 +32,25 @@ std::vector<run_view> store::list(const std::string& build_id, time_point now) c
     return out;
 }
 
-store::window store::list_window(const std::string& build_id, time_point now, std::size_t first,
-                                 std::size_t count) const {
+store::json_window store::list_json_window(const std::string& build_id, time_point now,
+                                           std::size_t first, std::size_t count,
+                                           const run_urls& u) const {
     std::lock_guard lock(mutex_);
-    window out;
+    json_window out;
     for (const auto& r : runs_) {
         if (!build_id.empty() && r.build_id != build_id) continue;
-        if (out.total >= first && out.total - first < count)
-            out.runs.push_back({r, status_locked(r, now)});
+        if (out.total >= first && out.total - first < count) {
+            auto st = status_locked(r, now);
+            auto& k = r.kept;
+            if (!k.json || k.status.state != st.state || k.status.result != st.result ||
+                k.api_runs != u.api_runs) {
+                k.json = std::make_shared<const std::string>(
+                    boost::json::serialize(run_object(r, st, u)));
+                k.status = std::move(st);
+                k.api_runs = u.api_runs;
+            }
+            out.runs.push_back(k.json);
+        }
         ++out.total;
     }
     return out;

@@ -2,12 +2,14 @@
 // Buildkite Test Engine's state: generated runs plus runs born or re-opened by uploads, guarded
 // by one mutex. A run's state/result is computed from the clock on every read, so list and get
 // agree. No I/O here.
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sandbox/buildkite/buildkite_data.hpp"
+#include "sandbox/buildkite/buildkite_wire.hpp"
 #include "sandbox/core/seeded_data.hpp"
 
 namespace runhub::sandbox::buildkite {
@@ -43,14 +45,15 @@ class store {
 
     // Newest first; build_id "" = all.
     std::vector<run_view> list(const std::string& build_id, time_point now) const;
-    // The same list's entries [first, first + count) only, with the list's size: a page
-    // without copying the runs it does not show.
-    struct window {
+    // The same list's entries [first, first + count) only, as the list route sends them
+    // (run_object with `u`), with the list's size: each run's JSON kept in the run between
+    // changes, no run copied.
+    struct json_window {
         std::size_t total = 0;
-        std::vector<run_view> runs;
+        std::vector<std::shared_ptr<const std::string>> runs;
     };
-    window list_window(const std::string& build_id, time_point now, std::size_t first,
-                       std::size_t count) const;
+    json_window list_json_window(const std::string& build_id, time_point now, std::size_t first,
+                                 std::size_t count, const run_urls& u) const;
     std::optional<run_view> get(const std::string& id, time_point now) const;
     // The failures processed by now, in order of arrival.
     std::vector<failed_execution> failures_of(const run_view& v, time_point now) const;

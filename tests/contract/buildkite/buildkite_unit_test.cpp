@@ -168,26 +168,35 @@ TEST(BuildkiteStore, UploadsCreateAndReopenRunsWithForcedOutcomes) {
     EXPECT_EQ(s.list("", t0).size(), 10u);
 }
 
-// A page's window is the same slice of the same list: the same runs, states and total.
+// A page's window is the same slice of the same list: the same runs, states and total, each
+// as run_object makes it, also after a change (an upload re-opens a run).
 TEST(BuildkiteStore, ListWindowIsTheSliceOfTheList) {
     const auto t0 = at("2026-11-23T12:00:10Z");
     store s({7, 40, at("2026-11-23T12:00:00Z"), 2s, 8s});
+    const run_urls u{"https://api.example/v2/analytics/organizations/o/suites/s/runs",
+                     "https://buildkite.com/organizations/o/analytics/suites/s/runs"};
     s.upload({"job-1", "main", std::string(40, 'b'), {{"a", "", "failed", "x", 0.1}}}, t0, "");
-    const auto all = s.list("", t0 + 3s);
-    ASSERT_EQ(all.size(), 41u);
-    for (std::size_t first : {0u, 1u, 30u, 40u, 41u, 99u})
-        for (std::size_t count : {1u, 10u, 100u}) {
-            auto w = s.list_window("", t0 + 3s, first, count);
-            EXPECT_EQ(w.total, all.size());
-            const std::size_t expected =
-                first >= all.size() ? 0 : std::min(count, all.size() - first);
-            ASSERT_EQ(w.runs.size(), expected) << first << " " << count;
-            for (std::size_t i = 0; i < w.runs.size(); ++i) {
-                EXPECT_EQ(w.runs[i].record.id, all[first + i].record.id);
-                EXPECT_EQ(w.runs[i].status.state, all[first + i].status.state);
-                EXPECT_EQ(w.runs[i].status.result, all[first + i].status.result);
+    auto same_slices = [&](time_point now) {
+        const auto all = s.list("", now);
+        ASSERT_EQ(all.size(), 41u);
+        for (std::size_t first : {0u, 1u, 30u, 40u, 41u, 99u})
+            for (std::size_t count : {1u, 10u, 100u}) {
+                auto w = s.list_json_window("", now, first, count, u);
+                EXPECT_EQ(w.total, all.size());
+                const std::size_t expected =
+                    first >= all.size() ? 0 : std::min(count, all.size() - first);
+                ASSERT_EQ(w.runs.size(), expected) << first << " " << count;
+                for (std::size_t i = 0; i < w.runs.size(); ++i)
+                    EXPECT_EQ(*w.runs[i], boost::json::serialize(run_object(
+                                              all[first + i].record, all[first + i].status, u)));
             }
-        }
+    };
+    same_slices(t0 + 1s);   // the upload still processing
+    same_slices(t0 + 3s);   // counted: failed, running
+    same_slices(t0 + 11s);  // finished
+    const auto all = s.list("", t0 + 11s);
+    s.upload({"job-1", "main", std::string(40, 'b'), {{"b", "", "passed", "", 0.1}}}, t0 + 12s, "");
+    same_slices(t0 + 12s);  // the same run, re-opened by a second upload
     const auto build = all.front().record.build_id;
-    EXPECT_EQ(s.list_window(build, t0 + 3s, 0, 100).total, s.list(build, t0 + 3s).size());
+    EXPECT_EQ(s.list_json_window(build, t0 + 3s, 0, 100, u).total, s.list(build, t0 + 3s).size());
 }
