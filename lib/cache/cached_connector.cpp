@@ -1,5 +1,6 @@
 #include "cache/cached_connector.hpp"
 
+#include <atomic>
 #include <boost/json.hpp>
 
 #include "model/json_text.hpp"
@@ -50,7 +51,8 @@ asio::awaitable<fetch_outcome> fetch_page(std::shared_ptr<connectors::connector>
     fill f;
     f.value = page_to_bytes(*got.value);
     f.ttl = ttl;
-    f.decoded = std::make_shared<const connectors::run_page>(std::move(*got.value));
+    // Not const: the only caller waiting on this fetch moves the page out (answer).
+    f.decoded = std::make_shared<connectors::run_page>(std::move(*got.value));
     co_return fetch_outcome::success(std::move(f));
 }
 
@@ -64,7 +66,7 @@ asio::awaitable<fetch_outcome> fetch_run(std::shared_ptr<connectors::connector> 
     auto [without_raw, with_raw] = model::serialize_run_both(*got.value);
     f.value = std::move(with_raw);
     f.variant = std::move(without_raw);
-    f.decoded = std::make_shared<const model::run>(std::move(*got.value));
+    f.decoded = std::make_shared<model::run>(std::move(*got.value));  // not const: see answer
     co_return fetch_outcome::success(std::move(f));
 }
 
@@ -81,16 +83,22 @@ asio::awaitable<fetch_outcome> fetch_failures(std::shared_ptr<connectors::connec
 }
 
 // The lookup as an outcome: the failure, or the value: the fetch's own when this caller's
-// flight kept it, else read back from the bytes by `parse`.
+// flight kept it (moved out when no other caller shares it, else copied), else read back from
+// the bytes by `parse`. A fetch's decoded value is made as a non-const T (see fetch_page).
 template <class T, class Parse>
-outcome<T> answer(const lookup& l, Parse parse, const char* what) {
+outcome<T> answer(lookup& l, Parse parse, const char* what) {
     if (!l.ok())  // the cache serves stale only for the vendor's own failures
         return outcome<T>::failure(l.error.value_or(unreadable(what)));
     std::optional<T> value;
-    if (l.decoded)
+    if (l.decoded && l.decoded.use_count() == 1) {  // ours alone: no other owner can appear
+        // Orders the move after the last other owner's reads (its release of the count).
+        std::atomic_thread_fence(std::memory_order_acquire);
+        value = std::move(*const_cast<T*>(static_cast<const T*>(l.decoded.get())));
+    } else if (l.decoded)
         value = *std::static_pointer_cast<const T>(l.decoded);
     else
         value = parse(l.value->value);
+    l.decoded.reset();
     if (!value) return outcome<T>::failure(unreadable(what));
     auto o = outcome<T>::success(std::move(*value));
     o.cache = note_of(l);
