@@ -73,8 +73,10 @@ void merge::supply(std::size_t index, connectors::run_page page) {
     if (s.state != phase::fetching) throw std::logic_error("merge::supply of a page not asked");
     if (s.status != source_status::stale) s.status = source_status::ok;
     // The contract says newest first; sorting keeps a careless connector from breaking the
-    // merge order (stable: cheap when already sorted).
-    std::stable_sort(page.runs.begin(), page.runs.end(), model::newer_first);
+    // merge order. Checked first: std::stable_sort moves every run (twice or more) even when
+    // they are in order already, as they are from every connector.
+    if (!std::is_sorted(page.runs.begin(), page.runs.end(), model::newer_first))
+        std::stable_sort(page.runs.begin(), page.runs.end(), model::newer_first);
     s.buffer.clear();
     for (auto& r : page.runs) {
         if (!last_ || after_watermark(r, *last_)) s.buffer.push_back(std::move(r));
