@@ -62,6 +62,10 @@ echo "binary: $BIN"
 # from the start-up log. Loopback only.
 start_server() {  # CONFIG
     local log="$WORK/serve.log"
+    # Emptied here, before the server starts: the redirection below truncates it only once the
+    # forked shell gets to it, and the loop may read the previous server's log before that
+    # (it then took the cold server's port for the warm one's, now and then).
+    : >"$log"
     "$BIN" serve --config "$1" --sandbox --sandbox-port-base 0 --sandbox-ca-out "$CA" \
         --listen 127.0.0.1:0 --threads "$SERVER_THREADS" >"$WORK/access.log" 2>"$log" &
     SERVER_PID=$!
