@@ -120,7 +120,7 @@ class sofy_emulator final : public emulator {
         std::string body = "{\"pageNumber\":" + std::to_string(q.page_number) +
                            ",\"pageSize\":" + std::to_string(q.page_size) +
                            ",\"totalRecordsFound\":" + std::to_string(page.total) +
-                           ",\"totalRecordsFetched\":" + std::to_string(page.runs.size()) +
+                           ",\"totalRecordsFetched\":" + std::to_string(page.json.size()) +
                            ",\"data\":[";
         for (std::size_t i = 0; i < page.json.size(); ++i) {
             if (i) body += ',';

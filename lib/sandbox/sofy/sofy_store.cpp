@@ -77,10 +77,7 @@ store::fetch_page store::fetch(const fetch_query& q, time_point now, const std::
     fetch_page page;
     page.total = matching.size();
     const auto s = slice_page(matching.size(), q.page_number, q.page_size);
-    for (auto i = s.begin; i < s.end; ++i) {
-        page.runs.push_back(*matching[i]);
-        page.json.push_back(record_json(*matching[i], catalog_));
-    }
+    for (auto i = s.begin; i < s.end; ++i) page.json.push_back(record_json(*matching[i], catalog_));
     return page;
 }
 

@@ -41,7 +41,6 @@ class store {
     const catalog& cat() const { return catalog_; }
 
     struct fetch_page {
-        std::vector<test_run> runs;
         std::vector<std::shared_ptr<const std::string>> json;  // each run's record, as sent
         std::size_t total = 0;
     };
