@@ -88,14 +88,18 @@ class buildkite_emulator final : public emulator {
         return h && *h == auth_value();
     }
 
-    // The page of `items` with its Link header; `render(i)` gives the i-th item's JSON.
+    // The page of `items` with its Link header; `render(i)` gives the i-th item's JSON text.
     template <class Render>
     http::response paged(const page_query& q, std::size_t total, const std::string& url,
                          const std::string& extra, Render render) {
         const auto s = slice_page(total, q.page, q.per_page);
-        boost::json::array body;
-        for (auto i = s.begin; i < s.end; ++i) body.push_back(render(i));
-        auto resp = json_response(200, body);
+        std::string body = "[";
+        for (auto i = s.begin; i < s.end; ++i) {
+            if (i != s.begin) body += ',';
+            body += render(i);
+        }
+        body += ']';
+        auto resp = http::response::json(200, std::move(body));
         auto link = link_header(url, extra, q.page, q.per_page, s.last_page);
         if (!link.empty()) resp.headers.set("Link", std::move(link));
         resp.headers.set("Access-Control-Expose-Headers", "Link");
@@ -106,24 +110,13 @@ class buildkite_emulator final : public emulator {
         auto parsed = parse_page_query(req.query);
         if (!parsed.query) return message_response(400, parsed.error);
         const auto& q = *parsed.query;
-        // The page's runs only: the window slice_page will take.
+        // The page's runs only (the window slice_page will take), each as the store keeps it.
         const auto per = static_cast<std::size_t>(std::max(q.per_page, 1));
         const std::size_t first = static_cast<std::size_t>(std::max(q.page, 1) - 1) * per;
         const auto w = store_.list_json_window(q.build_id, now(), first, per, urls_);
         const std::string extra = q.build_id.empty() ? "" : "build_id=" + encode_param(q.build_id);
-        // What paged() sends, with each run's JSON as the store keeps it.
-        const auto s = slice_page(w.total, q.page, q.per_page);
-        std::string body = "[";
-        for (auto i = s.begin; i < s.end; ++i) {
-            if (i != s.begin) body += ',';
-            body += *w.runs.at(i - first);
-        }
-        body += ']';
-        auto resp = http::response::json(200, std::move(body));
-        auto link = link_header(urls_.api_runs, extra, q.page, q.per_page, s.last_page);
-        if (!link.empty()) resp.headers.set("Link", std::move(link));
-        resp.headers.set("Access-Control-Expose-Headers", "Link");
-        return resp;
+        return paged(q, w.total, urls_.api_runs, extra,
+                     [&](std::size_t i) -> const std::string& { return *w.runs.at(i - first); });
     }
 
     http::response get_run(http::request& req) {
@@ -142,8 +135,8 @@ class buildkite_emulator final : public emulator {
         const std::string extra = q.failure_expanded ? "include_failure_expanded=true" : "";
         return paged(q, failures.size(), urls_.api_runs + "/" + v->record.id + "/failed_executions",
                      extra, [&](std::size_t i) {
-                         return failed_execution_object(failures[i], v->record, urls_,
-                                                        q.failure_expanded);
+                         return boost::json::serialize(failed_execution_object(
+                             failures[i], v->record, urls_, q.failure_expanded));
                      });
     }
 
