@@ -57,9 +57,10 @@ TEST(JsonDoc, SharedMembersKeepTheDocumentAlive) {
     EXPECT_EQ(kept[7]->at("steps").at(0).at("title").as_string(), "a long enough step title 7");
 }
 
-// Without a document share_value copies; copies made from a document's values (on the stack,
-// on other threads, after the document is gone) are ordinary values.
-TEST(JsonDoc, CopiesAreIndependentOfTheDocument) {
+// Without a document share_value copies; a value that must outlive the document is copied into
+// a storage of its own (constructed with one, assigned to a value of its own, on any thread),
+// and stays valid after the document is gone (ASan would see a use after free otherwise).
+TEST(JsonDoc, CopiesIntoAStorageOfTheirOwnOutliveTheDocument) {
     json::value outside = json::parse(R"({"a":[1,2,3]})");
     auto s = share_value(nullptr, outside);
     EXPECT_NE(s.get(), &outside);
@@ -67,19 +68,32 @@ TEST(JsonDoc, CopiesAreIndependentOfTheDocument) {
 
     auto doc = parse_json_doc(runs_body(50));
     ASSERT_TRUE(doc);
-    json::value local(doc->at("runs").at(3));  // copy-constructed: the document's storage
-    auto from_local = share_value(nullptr, local);
-    EXPECT_NE(from_local.get(), &local);
+    json::value local(doc->at("runs").at(3), json::storage_ptr());
+    auto from_doc = share_value(nullptr, doc->at("runs").at(4));  // a copy, not an alias
     std::vector<json::value> copies(4);
+    json::array pushed;
+    pushed.push_back(doc->at("runs").at(5));  // made in the array's storage
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&, t] {
-            for (int i = 0; i < 200; ++i) copies[t] = json::value(doc->at("runs").at(i % 50));
+            for (int i = 0; i < 200; ++i) copies[t] = doc->at("runs").at(i % 50);
         });
     for (auto& th : threads) th.join();
     doc.reset();
     local.as_object()["extra"] = "after the document";
     EXPECT_EQ(local.at("id").as_string(), "run-3");
-    EXPECT_EQ(from_local->at("id").as_string(), "run-3");
+    EXPECT_EQ(from_doc->at("id").as_string(), "run-4");
+    EXPECT_EQ(pushed.at(0).at("steps").at(0).at("title").as_string(), "a long enough step title 5");
     for (int t = 0; t < 4; ++t) EXPECT_EQ(copies[t].at("id").as_string(), "run-49");
+}
+
+// A document's tree is freed with it, not node by node: its values' storage is not counted and
+// its deallocation is trivial (what makes destroying a parsed page cost nothing).
+TEST(JsonDoc, TheTreeIsFreedWithTheDocument) {
+    auto doc = parse_json_doc(runs_body(20));
+    ASSERT_TRUE(doc);
+    const auto& sp = doc->storage();
+    EXPECT_FALSE(sp.is_shared());
+    EXPECT_TRUE(sp.is_deallocate_trivial());
+    EXPECT_TRUE(doc->at("runs").at(0).storage().is_deallocate_trivial());
 }

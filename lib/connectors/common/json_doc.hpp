@@ -8,10 +8,14 @@
 //   for (const auto& v : doc->at("runs").as_array())
 //       run.raw = share_value(doc, v);       // aliases doc: no copy
 //
-// Safe to use like any parsed value: copies of values inside the document (by construction
-// or assignment) keep the arena alive through their shared storage, and once parse_json_doc
-// has returned, new allocations through it go to the heap, so copies may be made on any
-// thread.
+// The tree is made for reading, and it costs nothing to free: its values hold a plain pointer
+// to the arena and their destructors do nothing (no reference counts, no walk of the tree).
+// So a value that must outlive the document cannot be a plain copy of one inside it: a copy
+// takes its source's storage (`json::value x = v;` lives in the arena and dangles once the
+// document goes). Keep it alive with share_value(doc, v), or copy it into a storage of its own:
+// `json::value x(v, json::storage_ptr())`, an assignment to an existing value (which keeps the
+// target's storage), or a push into an array or object of its own. Such copies may be made on
+// any thread.
 #include <boost/json/fwd.hpp>
 #include <memory>
 #include <string_view>
