@@ -108,7 +108,7 @@ asio::awaitable<flight_result> fetch_and_store(std::shared_ptr<cache::state> st,
     if (!got.ok()) co_return flight_result::failure(std::move(got.error));
     auto stale_window = st->policy.stale_window(key.source());
     auto e = make_entry(std::move(got.value->value), st->now(), got.value->ttl, stale_window,
-                        std::move(got.value->variant));
+                        std::move(got.value->variant), got.value->tagged);
     auto put = st->backing->put(key, e);
     co_await std::move(put);
     co_return flight_result::success(fetched{std::move(e), std::move(got.value->decoded)});

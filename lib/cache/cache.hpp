@@ -41,6 +41,7 @@ struct fill {
     std::string value;
     milliseconds ttl{0};
     std::string variant;  // optional second form (entry::variant)
+    bool tagged = true;   // whether the entry gets its ETag (make_entry)
     // The value as the fetch had it before serializing it (e.g. a parsed page), handed to the
     // callers waiting on this flight so that they need not parse `value` back; not stored.
     std::shared_ptr<const void> decoded;

@@ -51,6 +51,9 @@ asio::awaitable<fetch_outcome> fetch_page(std::shared_ptr<connectors::connector>
     fill f;
     f.value = page_to_bytes(*got.value);
     f.ttl = ttl;
+    // No answer sends a source's page as it is stored (a list answer is tagged by its merged
+    // body): its SHA-256 would be wasted on every page fetched.
+    f.tagged = false;
     // Not const: the only caller waiting on this fetch moves the page out (answer).
     f.decoded = std::make_shared<connectors::run_page>(std::move(*got.value));
     co_return fetch_outcome::success(std::move(f));

@@ -62,10 +62,10 @@ std::string quoted_etag(std::string_view etag) {
 
 std::shared_ptr<const entry> make_entry(std::string value, time_point now,
                                         std::chrono::milliseconds ttl,
-                                        std::chrono::milliseconds stale_window,
-                                        std::string variant) {
+                                        std::chrono::milliseconds stale_window, std::string variant,
+                                        bool tagged) {
     auto e = std::make_shared<entry>();
-    e->etag = make_etag(value);
+    if (tagged) e->etag = make_etag(value);
     e->value = std::move(value);
     if (!variant.empty()) {
         e->variant_etag = make_etag(variant);

@@ -18,7 +18,10 @@ inline time_point system_now() { return std::chrono::system_clock::now(); }
 
 struct entry {
     std::string value;  // the serialized bytes
-    std::string etag;   // make_etag(value), unquoted
+    // make_etag(value), unquoted; empty when its producer asked for none (a list page: an
+    // answer made of pages is tagged by its own bytes), and a store that must keep one (Redis)
+    // makes it then.
+    std::string etag;
     // A second serialized form of the same value that its producer kept alongside (for a run:
     // its JSON without the vendor's raw object, as most answers send it), with its ETag; both
     // empty when there is none. Held by this process only: a store shared with other
@@ -43,10 +46,11 @@ std::string make_etag(std::string_view bytes);
 std::string quoted_etag(std::string_view etag);
 
 // An entry for `value` (and its `variant`, if any) stored at `now`: fresh for `ttl`, then
-// servable stale for `stale_window` more. Computes the ETags.
+// servable stale for `stale_window` more. Computes the ETags, unless `tagged` is false (then
+// `etag` stays empty: SHA-256 of bytes that no answer sends as they are is wasted work).
 std::shared_ptr<const entry> make_entry(std::string value, time_point now,
                                         std::chrono::milliseconds ttl,
                                         std::chrono::milliseconds stale_window,
-                                        std::string variant = {});
+                                        std::string variant = {}, bool tagged = true);
 
 }  // namespace runhub::cache

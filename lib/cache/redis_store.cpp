@@ -43,14 +43,18 @@ std::int64_t ms_left(const entry& e, time_point now) {
 
 std::string redis_store::encode(const entry& e) {
     std::string out;
-    const std::size_t etag_len = std::min(e.etag.size(), max_etag);
+    // An entry stored untagged (make_entry) gets its tag here: the blob's reader checks the
+    // bytes against it.
+    const std::string made = e.etag.empty() ? make_etag(e.value) : std::string();
+    const std::string& etag = e.etag.empty() ? made : e.etag;
+    const std::size_t etag_len = std::min(etag.size(), max_etag);
     out.reserve(header_size + etag_len + e.value.size());
     out += magic;
     put_i64(out, to_ms(e.stored_at));
     put_i64(out, to_ms(e.fresh_until));
     put_i64(out, to_ms(e.stale_until));
     out += static_cast<char>(etag_len);
-    out.append(e.etag, 0, etag_len);
+    out.append(etag, 0, etag_len);
     out += e.value;
     return out;
 }

@@ -45,5 +45,16 @@ TEST(Entry, InstantsAndAge) {
     EXPECT_EQ(e->age(t0 - 5s), 0s);  // a clock stepping back never gives a negative age
 }
 
+// An entry made untagged (a list page, which no answer sends as it is) costs no SHA-256 and
+// carries no ETag; its variant, if any, is still tagged.
+TEST(Entry, UntaggedHasNoEtag) {
+    auto e = make_entry("page", time_point{}, 2s, 10min, {}, false);
+    EXPECT_TRUE(e->etag.empty());
+    EXPECT_EQ(e->value, "page");
+    auto v = make_entry("page", time_point{}, 2s, 10min, "short", false);
+    EXPECT_TRUE(v->etag.empty());
+    EXPECT_EQ(v->variant_etag, make_etag("short"));
+}
+
 }  // namespace
 }  // namespace runhub::cache

@@ -200,6 +200,18 @@ TEST(RedisEntryCodec, RoundTripsAndRejectsWhatIsNotAnEntry) {
     EXPECT_FALSE(redis_store::decode(redis_store::encode(reordered)));
 }
 
+// An entry stored untagged (a list page) is tagged as it goes to Redis: the blob still carries
+// the check its reader makes, and reads back as the same bytes.
+TEST(RedisEntryCodec, AnUntaggedEntryIsTaggedInTheBlob) {
+    auto e = make_entry("{\"runs\":[],\"next\":null}", system_now(), 2s, 10min, {}, false);
+    ASSERT_TRUE(e->etag.empty());
+    auto back = redis_store::decode(redis_store::encode(*e));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->value, e->value);
+    EXPECT_EQ(back->etag, make_etag(e->value));
+    EXPECT_EQ(back->stale_until, e->stale_until);
+}
+
 TEST(RedisUrl, HostPortAndDatabase) {
     auto a = parse_redis_url("redis://127.0.0.1:6380/2");
     ASSERT_TRUE(a);
