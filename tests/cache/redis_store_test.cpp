@@ -203,7 +203,9 @@ TEST(RedisEntryCodec, RoundTripsAndRejectsWhatIsNotAnEntry) {
 // An entry stored untagged (a list page) is tagged as it goes to Redis: the blob still carries
 // the check its reader makes, and reads back as the same bytes.
 TEST(RedisEntryCodec, AnUntaggedEntryIsTaggedInTheBlob) {
-    auto e = make_entry("{\"runs\":[],\"next\":null}", system_now(), 2s, 10min, {}, false);
+    // The blob keeps instants to the millisecond.
+    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(system_now());
+    auto e = make_entry("{\"runs\":[],\"next\":null}", now, 2s, 10min, {}, false);
     ASSERT_TRUE(e->etag.empty());
     auto back = redis_store::decode(redis_store::encode(*e));
     ASSERT_TRUE(back);
