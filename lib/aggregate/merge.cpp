@@ -11,6 +11,8 @@ merge::merge(std::vector<source_start> sources, std::optional<watermark> after, 
       limit_(std::max<std::size_t>(limit, 1)),
       page_hint_(std::max(page_hint, 1)),
       max_empty_pages_(max_empty_pages) {
+    // Every emitted run is moved in once, not again each time the vector grows.
+    out_.reserve(std::min<std::size_t>(limit_, 512));
     for (auto& st : sources) {
         source s;
         s.name = std::move(st.name);
