@@ -97,3 +97,29 @@ TEST(JsonDoc, TheTreeIsFreedWithTheDocument) {
     EXPECT_TRUE(sp.is_deallocate_trivial());
     EXPECT_TRUE(doc->at("runs").at(0).storage().is_deallocate_trivial());
 }
+
+// A value assembled from a document's values can live in the document: made with its storage
+// and kept by it, it outlives every other reference but its own, like a shared member.
+TEST(JsonDoc, AssembledValuesLiveWithTheDocument) {
+    shared_json kept;
+    {
+        auto doc = parse_json_doc(runs_body(30));
+        ASSERT_TRUE(doc);
+        auto first = share_value(doc, doc->at("runs").at(0));
+        json::value v(json::object_kind, runhub::connectors::doc_storage(first));
+        EXPECT_TRUE(v.storage().is_deallocate_trivial());  // the document's arena
+        auto& records = v.get_object().emplace("records", json::array_kind).first->value();
+        for (int i = 0; i < 30; ++i) records.get_array().push_back(doc->at("runs").at(i));
+        kept = runhub::connectors::keep_in_doc(first, std::move(v));
+    }
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(kept->at("records").at(29).at("id").as_string(), "run-29");
+    EXPECT_EQ(kept->at("records").at(0).at("steps").at(0).at("title").as_string(),
+              "a long enough step title 0");
+
+    // Without a document: the heap's storage, and the value kept on its own.
+    auto heap = runhub::connectors::doc_storage(nullptr);
+    EXPECT_FALSE(heap.is_deallocate_trivial());
+    auto alone = runhub::connectors::keep_in_doc(nullptr, json::value({{"a", 1}}, heap));
+    EXPECT_EQ(alone->at("a").as_int64(), 1);
+}

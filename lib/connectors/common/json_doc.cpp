@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <new>
 #include <vector>
@@ -24,12 +25,19 @@ class doc_arena final : public json::memory_resource {
     explicit doc_arena(std::size_t first_block)
         : next_size_(std::max<std::size_t>(first_block, 4096)) {}
     ~doc_arena() override {
+        kept_.clear();  // before the blocks their trees live in
         for (auto* b : blocks_) ::operator delete (b, std::align_val_t{alignof(std::max_align_t)});
     }
     doc_arena(const doc_arena&) = delete;
     doc_arena& operator=(const doc_arena&) = delete;
 
     void seal() { sealed_ = true; }
+
+    // Keeps `v` as long as the arena lives (keep_in_doc); its address does not change.
+    const json::value& keep(json::value v) {
+        std::lock_guard lock(mutex_);
+        return kept_.emplace_back(std::move(v));
+    }
 
   private:
     void* do_allocate(std::size_t n, std::size_t align) override {
@@ -66,6 +74,7 @@ class doc_arena final : public json::memory_resource {
     std::size_t used_ = 0;
     bool sealed_ = false;
     std::mutex mutex_;
+    std::deque<json::value> kept_;  // under mutex_
 };
 
 }  // namespace
@@ -96,6 +105,23 @@ shared_json parse_json_doc(std::string_view body) {
     doc->root = std::move(parsed);  // the same storage: a move, not a copy
     doc->arena.seal();
     return shared_json(doc, &doc->root);
+}
+
+namespace {
+doc_arena* arena_of(const shared_json& doc) {
+    if (!doc) return nullptr;
+    return dynamic_cast<doc_arena*>(doc->storage().get());
+}
+}  // namespace
+
+json::storage_ptr doc_storage(const shared_json& doc) {
+    if (auto* arena = arena_of(doc)) return json::storage_ptr(arena);
+    return {};
+}
+
+shared_json keep_in_doc(const shared_json& doc, json::value v) {
+    if (auto* arena = arena_of(doc)) return shared_json(doc, &arena->keep(std::move(v)));
+    return std::make_shared<const json::value>(std::move(v), json::storage_ptr());
 }
 
 shared_json share_value(const shared_json& doc, const json::value& v) {

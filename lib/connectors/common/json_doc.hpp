@@ -32,4 +32,13 @@ shared_json parse_json_doc(std::string_view body);
 // `doc`, a new copy of `v`.
 shared_json share_value(const shared_json& doc, const boost::json::value& v);
 
+// A value that is not in the body but belongs with it (e.g. an object assembled from several of
+// its values) can live in the document too: made with doc_storage(doc), it costs one bump
+// allocation per node and nothing to free, and keep_in_doc(doc, v) keeps it as long as the
+// document lives and shares it. Both may be called on any thread. A value made with
+// doc_storage(doc) is valid only while `doc` lives: hand it out through keep_in_doc alone.
+// Without a document (null, or not made by parse_json_doc): the heap's storage, and a copy.
+boost::json::storage_ptr doc_storage(const shared_json& doc);
+shared_json keep_in_doc(const shared_json& doc, boost::json::value v);
+
 }  // namespace runhub::connectors

@@ -105,8 +105,22 @@ model::run map_group(const std::vector<sofy_record>& records, std::string_view s
     std::vector<status_mapping> statuses;
     std::vector<std::string> texts, devices, builds;
     model::run_counts c;
-    auto raw = std::make_shared<json::value>(json::object{
-        {"scheduledRunGuid", g}, {"testRunGroupId", first.group_id}, {"records", json::array{}}});
+    // The raw object is assembled from the records' own objects, copied: made in the arena of
+    // the page they came from (doc_storage), the copies cost a bump allocation per node and
+    // nothing to free, and the run's raw keeps that page alive like other vendors' raws do.
+    shared_json doc;
+    for (const auto& rec : records)
+        if (rec.raw) {
+            doc = rec.raw;
+            break;
+        }
+    json::value raw_value(json::object_kind, doc_storage(doc));
+    auto& raw = raw_value.get_object();
+    raw.reserve(3);
+    raw.emplace("scheduledRunGuid", g);
+    raw.emplace("testRunGroupId", first.group_id);
+    auto& kept = raw.emplace("records", json::array_kind).first->value().get_array();
+    kept.reserve(records.size());
     for (const auto& rec : records) {
         auto m = map_status(rec.status);
         statuses.push_back(m);
@@ -124,7 +138,6 @@ model::run map_group(const std::vector<sofy_record>& records, std::string_view s
             ++c.untested;
         if (!r.created_at || (rec.scheduled_at && *rec.scheduled_at < *r.created_at))
             r.created_at = rec.scheduled_at;
-        auto& kept = raw->as_object()["records"].as_array();
         if (rec.raw)
             kept.push_back(*rec.raw);
         else
@@ -137,7 +150,7 @@ model::run map_group(const std::vector<sofy_record>& records, std::string_view s
     r.counts = c;
     if (!devices.empty()) r.device = join(devices);
     if (!builds.empty()) r.build = join(builds);
-    r.raw = std::move(raw);
+    r.raw = keep_in_doc(doc, std::move(raw_value));
     return r;
 }
 
