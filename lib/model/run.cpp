@@ -31,18 +31,22 @@ boost::json::value opt_time(const std::optional<timestamp>& t) {
 
 std::string make_run_id(std::string_view source, std::string_view native_id) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out(source);
+    std::string out;
+    out.reserve(source.size() + 1 + native_id.size());
+    out += source;
     out += ':';
-    for (char c : native_id) {
-        if (url_safe(c)) {
-            out += c;
-        } else {
-            auto u = static_cast<unsigned char>(c);
-            out += '%';
-            out += hex[u >> 4];
-            out += hex[u & 0xF];
-        }
+    std::size_t run_start = 0;  // appended in spans of safe characters, not one by one
+    for (std::size_t i = 0; i < native_id.size(); ++i) {
+        const char c = native_id[i];
+        if (url_safe(c)) continue;
+        out.append(native_id.data() + run_start, i - run_start);
+        run_start = i + 1;
+        auto u = static_cast<unsigned char>(c);
+        out += '%';
+        out += hex[u >> 4];
+        out += hex[u & 0xF];
     }
+    out.append(native_id.data() + run_start, native_id.size() - run_start);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "model/failure.hpp"
+#include "model/json_text.hpp"
 #include "model/run.hpp"
 
 using namespace runhub::model;
@@ -34,6 +35,31 @@ TEST(RunStatus, RoundTrips) {
         EXPECT_EQ(parse_run_status(to_string(s)), s);
     EXPECT_FALSE(parse_run_status("PASSED"));
     EXPECT_FALSE(parse_run_status(""));
+}
+
+// append_string tests eight bytes at a time: every byte that needs an escape, at every offset
+// of strings around that width, next to plain ASCII and UTF-8, is escaped as Boost.JSON does.
+TEST(RunJson, EscapesMatchBoostJsonAtEveryOffset) {
+    std::string specials = "\"\\\b\f\n\r\t\x01\x1f";
+    specials += '\0';
+    for (char special : specials)
+        for (std::size_t len = 1; len <= 27; ++len)
+            for (std::size_t at = 0; at < len; ++at) {
+                std::string s(len, 'a');
+                for (std::size_t i = 0; i < len; i += 5) s[i] = '\x7f';  // plain, not control
+                if (len > 3) s[len - 2] = '\xC3', s[len - 1] = '\xA9';   // plain UTF-8 bytes
+                s[at] = special;
+                std::string out;
+                runhub::model::json_text::append_string(out, s);
+                EXPECT_EQ(out, boost::json::serialize(boost::json::string(s)))
+                    << int(special) << " at " << at << " of " << len;
+            }
+    std::string out;
+    runhub::model::json_text::append_string(out, "");
+    EXPECT_EQ(out, "\"\"");
+    out.clear();
+    runhub::model::json_text::append_string(out, "plain text of more than eight bytes");
+    EXPECT_EQ(out, "\"plain text of more than eight bytes\"");
 }
 
 TEST(RunId, IsUrlSafeAndRoundTrips) {
