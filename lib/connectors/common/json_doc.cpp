@@ -31,7 +31,12 @@ class doc_arena final : public json::memory_resource {
     doc_arena(const doc_arena&) = delete;
     doc_arena& operator=(const doc_arena&) = delete;
 
-    void seal() { sealed_ = true; }
+    // Later allocations are few (values assembled from the document's): they start again from
+    // a quarter of the last block rather than from twice it.
+    void seal() {
+        sealed_ = true;
+        next_size_ = std::max<std::size_t>(last_size_ / 4, 4096);
+    }
 
     // Keeps `v` as long as the arena lives (keep_in_doc); its address does not change.
     const json::value& keep(json::value v) {
