@@ -26,58 +26,24 @@ for tool in wrk curl timeout awk; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/runhub-ab.XXXXXX")
-CA="$WORK/sandbox-ca.pem"
-SERVER_PID=
-stop_server() {
-    if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 150); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    [[ -n $SERVER_PID ]] && wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=
-}
-cleanup() { stop_server; rm -rf "$WORK"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=tests/bench/sandbox_server.sh
+source "$HERE/sandbox_server.sh"
 
 export RUNHUB_API_KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 echo '{"cache": {"terminal_run_ttl_ms": 0, "active_run_ttl_ms": 0, "list_page_ttl_ms": 0}}' \
     >"$WORK/cold.json"
-
-start_server() {  # BINARY
-    local log="$WORK/serve.log" v
-    : >"$log"
-    "$1" serve --config "$WORK/cold.json" --sandbox --sandbox-port-base 0 --sandbox-ca-out "$CA" \
-        --listen 127.0.0.1:0 --threads "$SERVER_THREADS" >/dev/null 2>"$log" &
-    SERVER_PID=$!
-    PORT=
-    for _ in $(seq 1 300); do
-        PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -1)
-        [[ -n $PORT ]] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; exit 1; }
-        sleep 0.1
-    done
-    [[ -n $PORT ]] || { echo "the server did not start in 30 s" >&2; cat "$log" >&2; exit 1; }
-    mapfile -t VENDORS < <(sed -n 's/.*sandbox vendor [a-z]* at \(https:\/\/127\.0\.0\.1:[0-9]*\) .*/\1/p' "$log")
-    [[ ${#VENDORS[@]} -eq 5 ]] || { echo "expected 5 sandbox vendors in the log" >&2; exit 1; }
-    for v in "${VENDORS[@]}"; do
-        timeout 10 curl -sS --fail --cacert "$CA" -XPOST "$v/_sandbox/reset" >/dev/null
-        timeout 10 curl -sS --fail --cacert "$CA" -XPOST -H 'Content-Type: application/json' \
-            -d "{\"latency_ms\": $LATENCY_MS}" "$v/_sandbox/faults" >/dev/null
-    done
-}
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 
 echo "nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$ROUNDS rounds of wrk -t2 -c$CONNECTIONS -d$DURATION, $LATENCY_MS ms on every vendor, $SERVER_THREADS server threads"
 : >"$WORK/results"
 for round in $(seq 1 "$ROUNDS"); do
     for bin in "$@"; do
-        start_server "$bin"
+        BIN=$bin
+        start_server "$WORK/cold.json"
+        reset_and_inject
         before=$(cpu_ticks)
         result=$(RUNHUB_BENCH_UNIQUE=1 timeout 120 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" \
-            --latency -s "$HERE/runs_list.lua" "http://127.0.0.1:$PORT/v1/runs?limit=50" |
+            --latency -s "$HERE/runs_list.lua" "$BASE/v1/runs?limit=50" |
             grep '^RESULT')
         after=$(cpu_ticks)
         stop_server
