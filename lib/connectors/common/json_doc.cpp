@@ -51,19 +51,20 @@ class doc_arena final : public json::memory_resource {
         return bump(n, align);
     }
     void* bump(std::size_t n, std::size_t align) {
-        auto fits = [&](std::size_t used) {
+        // The offset in the last block from `used` up to the next address aligned to `align`.
+        auto aligned_offset = [&](std::size_t used) {
             auto at = reinterpret_cast<std::uintptr_t>(blocks_.back()) + used;
             return static_cast<std::size_t>(((at + align - 1) & ~(align - 1)) -
                                             reinterpret_cast<std::uintptr_t>(blocks_.back()));
         };
-        std::size_t offset = blocks_.empty() ? 0 : fits(used_);
+        std::size_t offset = blocks_.empty() ? 0 : aligned_offset(used_);
         if (blocks_.empty() || offset + n > last_size_) {
             std::size_t size = std::max(next_size_, n + align);
             blocks_.push_back(static_cast<std::byte*>(
                 ::operator new (size, std::align_val_t{alignof(std::max_align_t)})));
             last_size_ = size;
             next_size_ = size * 2;
-            offset = fits(0);
+            offset = aligned_offset(0);
         }
         used_ = offset + n;
         return blocks_.back() + offset;
